@@ -1,0 +1,1 @@
+"""Benchmarks of the portal's heavy paths: ``make bench`` (``python -m bench``)."""

@@ -1,0 +1,1 @@
+"""django-rules predicates and permissions, one module per side of the process."""

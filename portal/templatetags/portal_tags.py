@@ -1,0 +1,35 @@
+"""Template filters every page and PDF uses."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from portal.i18n import pick
+from portal.money import format_amount
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    """``9398167.54`` → ``9 398 167,54`` (the Ministry's way, whatever the language)."""
+    return format_amount(value)
+
+
+@register.filter
+def percent(value, digits=1):
+    if value is None:
+        return ""
+    return f"{Decimal(value):.{int(digits)}f}".replace(".", ",") + "\u00a0%"
+
+
+@register.filter
+def localname(obj, prefix="name"):
+    return pick(obj, prefix)
+
+
+@register.filter
+def svg(markup: str):
+    """Charts are built by ``reports.charts`` from escaped text only."""
+    return mark_safe(markup)

@@ -1,0 +1,167 @@
+"""Report jobs: ask for a bilan, reuse an unchanged one, produce it with progress.
+
+A job's state lives in the database, so a worker that dies loses nothing: the task is
+delivered again (acks late) and ``report_run`` starts the job over; a done job is never redone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+from django.utils.text import slugify
+
+from calls.models import Call, Programme
+from grants.models import Grant
+from portal.workflow import transition
+from reports.bilan import build_bilan
+from reports.models import ReportJob
+from reports.pdf import bilan_pdf
+from reports.statistics import funded_grants
+from reports.xlsx import bilan_xlsx
+
+logger = logging.getLogger(__name__)
+RENDERERS = {ReportJob.Format.PDF: bilan_pdf, ReportJob.Format.XLSX: bilan_xlsx}
+LAYOUT_VERSION = "1"  # bump when the bilan's layout changes, so old files are not reused
+
+
+def data_fingerprint(
+    *, programme: Programme, call: Call | None, year_from, year_to, language: str, fmt: str
+) -> str:
+    """A hash of the inputs and of the records the bilan reads (one query)."""
+    grants = funded_grants().filter(application__call__programme=programme)
+    if call is not None:
+        grants = grants.filter(application__call=call)
+    if year_from:
+        grants = grants.filter(awarded_on__year__gte=year_from)
+    if year_to:
+        grants = grants.filter(awarded_on__year__lte=year_to)
+    figures = grants.aggregate(
+        n=Count("id"),
+        amount=Sum("amount"),
+        changed=Max("updated_at"),
+        applications=Max("application__updated_at"),
+    )
+    payload = {
+        "layout": LAYOUT_VERSION,
+        "programme": programme.code,
+        "call": call.edition if call else None,
+        "years": [year_from, year_to],
+        "language": language,
+        "format": fmt,
+        "figures": {k: str(v) for k, v in figures.items()},
+        "cancelled": Grant.objects.filter(status=Grant.Status.CANCELLED).count(),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def report_request(
+    *,
+    user,
+    programme: Programme,
+    call: Call | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    language: str = "fr",
+    fmt: str = ReportJob.Format.PDF,
+) -> tuple[ReportJob, bool]:
+    """A job for these inputs: an existing file when the data has not changed, else a new job
+    queued for the worker. Returns ``(job, reused)``."""
+    fingerprint = data_fingerprint(
+        programme=programme,
+        call=call,
+        year_from=year_from,
+        year_to=year_to,
+        language=language,
+        fmt=fmt,
+    )
+    existing = (
+        ReportJob.objects.filter(fingerprint=fingerprint)
+        .exclude(status=ReportJob.Status.FAILED)
+        .order_by("-created_at")
+        .first()
+    )
+    if existing is not None:
+        return existing, True
+    job = ReportJob.objects.create(
+        requested_by=user,
+        programme=programme,
+        call=call,
+        year_from=year_from,
+        year_to=year_to,
+        language=language,
+        format=fmt,
+        fingerprint=fingerprint,
+    )
+
+    def enqueue():
+        from reports.tasks import generate_report
+
+        result = generate_report.delay(job_id=job.pk)
+        ReportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id or "")
+
+    transaction.on_commit(enqueue)
+    return job, False
+
+
+def _set_progress(job: ReportJob, percent: int) -> None:
+    ReportJob.objects.filter(pk=job.pk).update(progress=percent, updated_at=timezone.now())
+
+
+def report_run(*, job: ReportJob) -> ReportJob:
+    """Produce the job's file. Idempotent: a done job is left as it is; a job left running by a
+    worker that died starts over."""
+    job.refresh_from_db()
+    if job.status == ReportJob.Status.DONE:
+        return job
+    if job.status == ReportJob.Status.FAILED:
+        transition(job, ReportJob.Status.PENDING, reason="retry")
+    transition(
+        job,
+        ReportJob.Status.RUNNING,
+        updates={
+            "started_at": timezone.now(),
+            "attempts": job.attempts + 1,
+            "progress": 1,
+        },
+    )
+    bilan = build_bilan(
+        programme=job.programme.code,
+        edition=job.call.edition if job.call else None,
+        year_from=job.year_from,
+        year_to=job.year_to,
+        language=job.language,
+        progress=lambda percent: _set_progress(job, percent),
+    )
+    content = RENDERERS[job.format](bilan)
+    _set_progress(job, 95)
+    name = slugify(f"bilan-{job.programme.code}-{bilan.period}-{job.language}")
+    job.file.save(f"{name}.{job.format}", ContentFile(content), save=False)
+    transition(
+        job,
+        ReportJob.Status.DONE,
+        updates={
+            "file": job.file.name,
+            "progress": 100,
+            "finished_at": timezone.now(),
+            "error": "",
+        },
+    )
+    return job
+
+
+def report_fail(*, job_id: int, error: str) -> None:
+    job = ReportJob.objects.filter(pk=job_id).first()
+    if job is None or job.status in (ReportJob.Status.DONE, ReportJob.Status.FAILED):
+        return
+    transition(job, ReportJob.Status.FAILED, reason=error[:500], updates={"error": error[:2000]})
+
+
+def bilan_filename(job: ReportJob) -> str:
+    period = job.call.edition if job.call else f"{job.year_from}-{job.year_to}"
+    return f"bilan-{job.programme.code}-{period}-{job.language}.{job.format}"

@@ -1,0 +1,160 @@
+"""Bilans (request, progress, download), the dashboard, public statistics and open data."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from calls.models import Call, Programme
+from portal.files import serve_file
+from reports import opendata, published, selectors, statistics
+from reports.bilan import build_bilan
+from reports.forms import BilanRequestForm
+from reports.models import ReportJob
+from reports.services import bilan_filename, report_request
+
+
+def _readers_only(request):
+    if not request.user.has_perm("reports.view_bilans"):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bilans(request):
+    _readers_only(request)
+    form = BilanRequestForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        job, reused = report_request(
+            user=request.user,
+            programme=form.cleaned_data["programme"],
+            call=form.cleaned_data["call"],
+            year_from=None if form.cleaned_data["call"] else form.cleaned_data["year_from"],
+            year_to=None if form.cleaned_data["call"] else form.cleaned_data["year_to"],
+            language=form.cleaned_data["language"],
+            fmt=form.cleaned_data["format"],
+        )
+        if reused:
+            messages.info(request, _("The data has not changed: here is the same bilan."))
+        return redirect("reports:job", pk=job.pk)
+    jobs = ReportJob.objects.select_related("programme", "call", "requested_by")[:50]
+    return render(request, "reports/bilans.html", {"form": form, "jobs": jobs})
+
+
+def _job(request, pk):
+    _readers_only(request)
+    return get_object_or_404(ReportJob.objects.select_related("programme", "call"), pk=pk)
+
+
+@login_required
+@require_GET
+def job(request, pk):
+    return render(request, "reports/job.html", {"job": _job(request, pk)})
+
+
+@login_required
+@require_GET
+def job_progress(request, pk):
+    """The progress fragment the job page polls (htmx) until the file is ready."""
+    return render(request, "reports/_job_progress.html", {"job": _job(request, pk)})
+
+
+@login_required
+@require_GET
+def job_download(request, pk):
+    report = _job(request, pk)
+    if report.status != ReportJob.Status.DONE or not report.file:
+        raise Http404
+    content_type = (
+        "application/pdf"
+        if report.format == ReportJob.Format.PDF
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return serve_file(report.file, filename=bilan_filename(report), content_type=content_type)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    _readers_only(request)
+    programmes = Programme.objects.order_by("name_fr")
+    calls = Call.objects.select_related("programme").exclude(status=Call.Status.DRAFT)
+    programme = request.GET.get("programme") or "migrants-refugies"
+    edition = request.GET.get("edition") or ""
+    bilan = None
+    error = ""
+    try:
+        if edition:
+            bilan = build_bilan(
+                programme=programme, edition=edition, language=request.LANGUAGE_CODE
+            )
+        else:
+            first = calls.filter(programme__code=programme).order_by("year").first()
+            if first is not None:
+                edition = first.edition
+                bilan = build_bilan(
+                    programme=programme, edition=edition, language=request.LANGUAGE_CODE
+                )
+    except (Programme.DoesNotExist, Call.DoesNotExist):
+        error = _("No such programme or edition.")
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "programmes": programmes,
+            "calls": calls,
+            "programme": programme,
+            "edition": edition,
+            "bilan": bilan,
+            "error": error,
+            "money": selectors.grants_money(programme=programme),
+        },
+    )
+
+
+@require_GET
+def public_statistics(request):
+    """Published figures and the portal's own, for everyone; no personal data."""
+    rows = []
+    for source in published.load_bilans():
+        try:
+            computed = statistics.domain_table(programme=source.programme, edition=source.edition)
+        except Call.DoesNotExist:
+            computed = None
+        rows.append((source, computed))
+    return render(
+        request,
+        "reports/public.html",
+        {
+            "bilans": rows,
+            "thematic": published.load_thematic(),
+            "institutional": published.load_institutional(),
+            "findings": published.check_internal_consistency(),
+        },
+    )
+
+
+@require_GET
+def opendata_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="projets-finances.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for row in opendata.csv_rows():
+        writer.writerow(row)
+    return response
+
+
+@require_GET
+def opendata_json(request):
+    response = HttpResponse(
+        json.dumps(opendata.grants_360(), ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="projets-finances-360giving.json"'
+    return response

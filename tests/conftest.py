@@ -1,0 +1,90 @@
+"""Shared fixtures: the three standing users of ownership tests, and a client per role."""
+
+import pytest
+
+from portal.roles import Role
+from tests.factories import PASSWORD, MembershipFactory, UserFactory, user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Every test writes its files in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": "/unserved/"},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks(request):
+    """Tasks run in the test's own process and transaction, with or without REDIS_URL.
+
+    Tests marked ``celery`` start a real worker on Redis and opt out.
+    """
+    from portal.celery import app
+
+    if request.node.get_closest_marker("celery"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def member(db):
+    """A president of a verified association."""
+    return MembershipFactory().user
+
+
+@pytest.fixture
+def outsider(db):
+    """A logged-in association member with no link to the objects under test."""
+    return MembershipFactory().user
+
+
+@pytest.fixture
+def staff_user(db):
+    return user_with_role(Role.STAFF, is_staff=True)
+
+
+@pytest.fixture
+def manager(db):
+    return user_with_role(Role.MANAGER)
+
+
+@pytest.fixture
+def reviewer(db):
+    return user_with_role(Role.REVIEWER)
+
+
+@pytest.fixture
+def committee_member(db):
+    return user_with_role(Role.COMMITTEE)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(is_staff=True, is_superuser=True, roles=[Role.ADMINISTRATOR])
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` logs the test client in as ``user`` and returns the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

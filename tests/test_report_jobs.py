@@ -1,0 +1,211 @@
+"""Report jobs: request, progress, reuse, retry after a dead worker, downloads, permissions."""
+
+import pytest
+from django.urls import reverse
+
+from calls.models import Call, Programme
+from grants.models import Grant
+from reports.models import ReportJob
+from reports.services import report_request, report_run
+from tests.factories import MembershipFactory, ReportJobFactory
+from tests.pdftext import pdf_text
+from tests.seeded import seeded  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
+
+
+def _migrants_2017():
+    return Call.objects.get(programme__code="migrants-refugies", edition="2017")
+
+
+def test_a_manager_asks_for_a_bilan_and_downloads_it(
+    client, manager, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    call = _migrants_2017()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:bilans"),
+            {"programme": "migrants-refugies", "call": call.pk, "language": "fr", "format": "pdf"},
+        )
+
+    job = ReportJob.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("reports:job", args=[job.pk])
+    assert (job.status, job.progress, job.requested_by) == ("done", 100, manager)
+    page = client.get(response.url).content.decode()
+    assert reverse("reports:job_download", args=[job.pk]) in page
+    download = client.get(reverse("reports:job_download", args=[job.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert "bilan-migrants-refugies-2017-fr.pdf" in download["Content-Disposition"]
+    assert "6 990 500" in pdf_text(b"".join(download.streaming_content))
+
+
+def test_the_progress_fragment_polls_until_done(client, manager):
+    job = ReportJobFactory(
+        requested_by=manager,
+        programme=Programme.objects.get(code="migrants-refugies"),
+        call=_migrants_2017(),
+    )
+    client.force_login(manager)
+
+    running = client.get(reverse("reports:job_progress", args=[job.pk])).content.decode()
+    report_run(job=job)
+    done = client.get(reverse("reports:job_progress", args=[job.pk])).content.decode()
+
+    assert 'hx-trigger="every 1s"' in running
+    assert 'value="0"' in running
+    assert 'hx-trigger="every 1s"' not in done
+    assert 'value="100"' in done
+
+
+def test_an_unchanged_second_request_reuses_the_file(manager):
+    programme = Programme.objects.get(code="migrants-refugies")
+    first, reused_first = report_request(
+        user=manager, programme=programme, call=_migrants_2017(), language="ar", fmt="xlsx"
+    )
+    first.refresh_from_db()
+
+    second, reused_second = report_request(
+        user=manager, programme=programme, call=_migrants_2017(), language="ar", fmt="xlsx"
+    )
+
+    assert (reused_first, reused_second) == (False, True)
+    assert second.pk == first.pk
+    assert ReportJob.objects.count() == 1
+
+
+def test_changed_data_gives_a_new_file(manager):
+    programme = Programme.objects.get(code="migrants-refugies")
+    first, _ = report_request(user=manager, programme=programme, call=_migrants_2017())
+    grant = Grant.objects.filter(application__call=_migrants_2017()).first()
+    grant.status = Grant.Status.CANCELLED
+    grant.save(update_fields=["status", "updated_at"])
+
+    second, reused = report_request(user=manager, programme=programme, call=_migrants_2017())
+
+    assert reused is False
+    assert second.pk != first.pk
+
+
+def test_a_job_left_running_by_a_dead_worker_completes_on_retry(manager):
+    job = ReportJobFactory(
+        requested_by=manager,
+        call=_migrants_2017(),
+        programme=Programme.objects.get(code="migrants-refugies"),
+        status=ReportJob.Status.RUNNING,
+        progress=40,
+        attempts=1,
+    )
+
+    from reports.tasks import generate_report
+
+    generate_report.apply(kwargs={"job_id": job.pk})  # the message delivered again
+
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.attempts) == ("done", 100, 2)
+    assert job.file.name.endswith(".pdf")
+
+
+def test_a_done_job_is_not_redone(manager):
+    job = ReportJobFactory(
+        requested_by=manager,
+        call=_migrants_2017(),
+        programme=Programme.objects.get(code="migrants-refugies"),
+    )
+    report_run(job=job)
+    job.refresh_from_db()
+    name = job.file.name
+
+    report_run(job=job)
+
+    job.refresh_from_db()
+    assert (job.file.name, job.attempts) == (name, 1)
+
+
+@pytest.mark.parametrize("role", ["member", "reviewer", "committee_member"])
+def test_people_without_the_role_get_404(client, role, request):
+    user = request.getfixturevalue(role)
+    job = ReportJobFactory(
+        call=_migrants_2017(), programme=Programme.objects.get(code="migrants-refugies")
+    )
+    report_run(job=job)
+    client.force_login(user)
+
+    for url in (
+        reverse("reports:bilans"),
+        reverse("reports:dashboard"),
+        reverse("reports:job", args=[job.pk]),
+        reverse("reports:job_download", args=[job.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_anonymous_users_are_sent_to_login(client):
+    response = client.get(reverse("reports:bilans"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_bad_request_says_why_and_creates_nothing(client, manager):
+    client.force_login(manager)
+    call_2017 = _migrants_2017()
+
+    response = client.post(
+        reverse("reports:bilans"),
+        {
+            "programme": "partenariat-associations",
+            "call": call_2017.pk,
+            "language": "fr",
+            "format": "pdf",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Cette édition appartient à un autre programme." in response.content.decode()
+    assert not ReportJob.objects.exists()
+
+
+def test_the_dashboard_shows_the_same_table_and_charts(client, manager):
+    client.force_login(manager)
+
+    response = client.get(
+        reverse("reports:dashboard"), {"programme": "migrants-refugies", "edition": "2017"}
+    )
+
+    content = response.content.decode().replace("\u00a0", " ")
+    assert response.status_code == 200
+    assert "4 022 000" in content
+    assert "6 990 500" in content
+    assert "Graphique N°1" in content
+    assert 'class="chart-bar"' in content
+
+
+def test_the_dashboard_query_count_does_not_grow_with_rows(
+    client, manager, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    with django_assert_max_num_queries(20):
+        client.get(
+            reverse("reports:dashboard"),
+            {"programme": "partenariat-associations", "edition": "2019-2020"},
+        )
+
+
+def test_the_public_page_shows_the_published_figures_without_login(client):
+    response = client.get(reverse("reports:public"))
+
+    content = response.content.decode().replace("\u00a0", " ")
+    assert response.status_code == 200
+    assert "9 398 167,54" in content
+    assert "partenariat-thematique-2017-2021" in content
+    assert "@" not in content.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_member_of_an_association_cannot_see_bilans(client):
+    client.force_login(MembershipFactory().user)
+
+    assert client.get(reverse("reports:bilans")).status_code == 404
