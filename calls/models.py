@@ -130,6 +130,16 @@ class CallQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(status=Call.Status.OPEN, opens_at__lte=now, closes_at__gt=now)
 
+    def upcoming(self, now=None):
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=Call.Status.PUBLISHED) | Q(status=Call.Status.OPEN, opens_at__gt=now)
+        )
+
+    def closed(self, now=None):
+        now = now or timezone.now()
+        return self.public().exclude(pk__in=self.accepting(now)).exclude(pk__in=self.upcoming(now))
+
 
 class Call(StatefulModel):
     """One edition of a programme (``2017``, ``2019-2020``…): an appel à projets."""

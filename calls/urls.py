@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from calls import views
 
 app_name = "calls"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.call_list, name="list"),
+    path("<slug:programme>/<str:edition>/", views.call_detail, name="detail"),
+    path(
+        "<slug:programme>/<str:edition>/cahier-des-charges/",
+        views.specifications,
+        name="specifications",
+    ),
+]

@@ -361,6 +361,9 @@ class ApplicationDocument(StoredFile):
         related_name="+",
     )
     file = models.FileField(_("file"), upload_to=upload_application_file, max_length=255)
+    # Set when the association removes, from a reopened draft, a file an earlier version lists:
+    # the file stays readable with that version.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("application document")

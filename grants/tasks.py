@@ -1,1 +1,21 @@
-"""Celery tasks of the grants app: thin, keyword-only ids, calling the services."""
+"""Background jobs of applications: receipts after submission, and the deadline's sweep."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def render_receipt(submission_id: int) -> None:
+    from grants.models import ApplicationSubmission
+    from grants.receipts import ensure_receipt
+
+    submission = ApplicationSubmission.objects.filter(pk=submission_id).first()
+    if submission is not None:
+        ensure_receipt(submission)
+
+
+@shared_task
+def close_reopened_applications() -> int:
+    """Reopened applications not sent again by the deadline count as their last version."""
+    from grants.services.apply import close_reopened
+
+    return close_reopened()

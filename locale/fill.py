@@ -56,7 +56,13 @@ def fill(singles, plurals):  # noqa: PLR0912
                 elif not entry.msgstr:
                     missing.append(entry.msgid)
             if "fuzzy" in entry.flags:
+                # gettext's guess from a similar message: keep it only if the table confirms it
                 entry.flags.remove("fuzzy")
+                known = plurals if entry.msgid_plural else singles
+                if entry.msgid not in known:
+                    entry.msgstr = ""
+                    entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
+                    missing.append(entry.msgid)
         catalogue.save()
         print(f"{language}: {len(missing)} untranslated")  # noqa: T201
         for msgid in missing:

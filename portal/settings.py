@@ -121,7 +121,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TIMEZONE = "Africa/Casablanca"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # periodic jobs, by task name; see each app's tasks.py
+# Periodic jobs; see each app's tasks.py.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "close-reopened-applications": {
+        "task": "grants.tasks.close_reopened_applications",
+        "schedule": 60.0,
+    },
+}
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

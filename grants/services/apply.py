@@ -1,0 +1,673 @@
+"""The association's side of an application: drafts, submission, versions, receipts, reopening,
+withdrawal and answers to requests for complements.
+
+The rules are checked here, on the server and by its clock, whatever the browser sent. Every
+change runs in one transaction; e-mails and receipts are produced after it commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from associations.models import Association
+from calls.models import CallDomain
+from grants.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationSubmission,
+    Beneficiaries,
+    BudgetLine,
+    CoFunder,
+    ComplementFile,
+)
+from portal.money import format_amount, quantize
+from portal.notify import notify
+from portal.workflow import record_creation, transition
+
+ZERO = Decimal("0")
+
+STEPS = ("domaine", "projet", "lieu", "budget", "documents", "recapitulatif")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops a submission: the step to fix, the field, and what to do."""
+
+    step: str
+    field: str
+    message: str
+
+
+class SubmissionRefused(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def members(application):
+    from associations.services import members_of
+
+    return members_of(application.association_id)
+
+
+# --- Drafts ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start(*, call, association: Association, call_domain: CallDomain, user) -> Application:
+    application = Application.objects.create(
+        call=call,
+        call_domain=call_domain,
+        association=association,
+        region_id=association.region_id,
+        province_id=association.province_id,
+        commune_id=association.commune_id,
+        created_by=user,
+    )
+    record_creation(application, by=user)
+    return application
+
+
+def _editable(application_id) -> Application:
+    """Lock the draft; refuse changes to anything already sent."""
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if not application.is_editable:
+        raise SubmissionRefused(
+            [Problem("recapitulatif", "", _("This application was sent; reopen it to change it."))]
+        )
+    return application
+
+
+@transaction.atomic
+def save_fields(application, values: dict) -> Application:
+    locked = _editable(application.pk)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    if values:
+        locked.save(update_fields=[*values, "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def save_beneficiaries(application, counts: dict) -> None:
+    """``counts``: {target_public_id: (women, men)}."""
+    locked = _editable(application.pk)
+    for public_id, (women, men) in counts.items():
+        Beneficiaries.objects.update_or_create(
+            application=locked,
+            target_public_id=public_id,
+            defaults={"women": women or 0, "men": men or 0},
+        )
+
+
+@transaction.atomic
+def save_budget(application, *, lines: list[dict], cofunders: list[dict]) -> None:
+    """Replace the budget by the rows given (rows already checked by the forms)."""
+    locked = _editable(application.pk)
+    locked.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(application=locked, order=number, **line) for number, line in enumerate(lines)
+    )
+    locked.cofunders.all().delete()
+    CoFunder.objects.bulk_create(CoFunder(application=locked, **row) for row in cofunders)
+
+
+def add_document(*, application, upload, required_document=None, user) -> ApplicationDocument:
+    checked = upload.checked
+    with transaction.atomic():
+        locked = _editable(application.pk)
+        return ApplicationDocument.objects.create(
+            application=locked,
+            required_document=required_document,
+            file=upload,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            uploaded_by=user,
+        )
+
+
+def document_in_a_version(document: ApplicationDocument) -> bool:
+    return any(
+        entry.get("id") == document.pk
+        for snapshot in document.application.submissions.values_list("snapshot", flat=True)
+        for entry in snapshot.get("documents", [])
+    )
+
+
+def remove_document(document: ApplicationDocument) -> None:
+    """A draft's file goes; a file that a submitted version lists is only set aside, so that
+    the version stays readable."""
+    with transaction.atomic():
+        _editable(document.application_id)
+        if document_in_a_version(document):
+            ApplicationDocument.objects.filter(pk=document.pk).update(removed_at=timezone.now())
+            return
+        document.delete()
+        transaction.on_commit(lambda: document.file.delete(save=False))
+
+
+# --- Figures and checks ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    total: Decimal
+    association: Decimal
+    cofunding: Decimal
+    cofunders: Decimal
+
+    @property
+    def fundable(self) -> Decimal:
+        """What is left for the ministry: the budget minus the association's and co-funders'."""
+        return self.total - self.association - self.cofunding
+
+
+def budget_totals(application) -> BudgetTotals:
+    row = application.budget_lines.aggregate(
+        total=Sum("total"), association=Sum("association_share"), cofunding=Sum("cofunding_share")
+    )
+    cofunders = application.cofunders.aggregate(amount=Sum("amount"))["amount"]
+    return BudgetTotals(
+        total=quantize(row["total"] or ZERO),
+        association=quantize(row["association"] or ZERO),
+        cofunding=quantize(row["cofunding"] or ZERO),
+        cofunders=quantize(cofunders or ZERO),
+    )
+
+
+def missing_documents(application):
+    present = set(
+        application.documents.filter(removed_at=None)
+        .exclude(required_document=None)
+        .values_list("required_document_id", flat=True)
+    )
+    return [
+        document
+        for document in application.call.required_documents.filter(mandatory=True).order_by("order")
+        if document.pk not in present
+    ]
+
+
+def problems(application, *, now=None) -> list[Problem]:
+    """Everything that stops this application from being submitted now."""
+    now = now or timezone.now()
+    found: list[Problem] = []
+    call = application.call
+    if not call.is_accepting(now):
+        found.append(
+            Problem(
+                "recapitulatif",
+                "",
+                _("The call closed on %(date)s: applications are no longer accepted.")
+                % {"date": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M:%S")}
+                if call.closes_at and now >= call.closes_at
+                else _("The call is not open for applications."),
+            )
+        )
+    if application.association.status != Association.Status.VERIFIED:
+        found.append(
+            Problem(
+                "recapitulatif",
+                "",
+                _(
+                    "The association must be verified by the ministry before its applications "
+                    "can be submitted."
+                ),
+            )
+        )
+    if not application.call_domain_id:
+        found.append(Problem("domaine", "call_domain", _("Choose a domain.")))
+    else:
+        limit = call.max_applications_per_domain
+        others = (
+            Application.objects.filter(
+                association_id=application.association_id,
+                call_domain_id=application.call_domain_id,
+                status__in=Application.Status.submitted_states,
+            )
+            .exclude(pk=application.pk)
+            .count()
+        )
+        if others >= limit:
+            found.append(
+                Problem(
+                    "domaine",
+                    "call_domain",
+                    _(
+                        "The association already has %(count)d application(s) in this domain; "
+                        "the call accepts %(limit)d."
+                    )
+                    % {"count": others, "limit": limit},
+                )
+            )
+    for name, label in (
+        ("title", _("Give the project a title.")),
+        ("summary", _("Write a summary of the project.")),
+        ("objectives", _("Write the project's objectives.")),
+        ("activities", _("Describe the activities.")),
+        ("duration_months", _("Give the duration in months.")),
+    ):
+        if not getattr(application, name):
+            found.append(Problem("projet", name, label))
+    if not application.region_id or not application.province_id:
+        found.append(Problem("lieu", "province", _("Say where the project takes place.")))
+    reached = application.beneficiaries.aggregate(n=Sum("women") + Sum("men"))["n"] or 0
+    if not reached:
+        found.append(Problem("lieu", "", _("Say how many people the project reaches.")))
+    found.extend(_budget_problems(application))
+    for document in missing_documents(application):
+        found.append(
+            Problem(
+                "documents",
+                f"document-{document.pk}",
+                _("Attach: %(document)s.") % {"document": document.name},
+            )
+        )
+    return found
+
+
+def _budget_problems(application) -> list[Problem]:
+    found: list[Problem] = []
+    totals = budget_totals(application)
+    requested = application.requested_amount or ZERO
+    if not application.budget_lines.exists():
+        found.append(Problem("budget", "", _("Add the budget lines of the project.")))
+    if requested <= 0:
+        found.append(Problem("budget", "requested_amount", _("Give the amount requested.")))
+    if application.call_domain_id and requested > application.call_domain.max_grant:
+        found.append(
+            Problem(
+                "budget",
+                "requested_amount",
+                _("The amount requested exceeds this domain's cap of %(cap)s DH per project.")
+                % {"cap": format_amount(application.call_domain.max_grant)},
+            )
+        )
+    if requested > totals.fundable:
+        found.append(
+            Problem(
+                "budget",
+                "requested_amount",
+                _(
+                    "The amount requested exceeds the budget minus the association's share and "
+                    "co-funding (%(left)s DH)."
+                )
+                % {"left": format_amount(totals.fundable)},
+            )
+        )
+    if application.cofunders.exists() and totals.cofunders != totals.cofunding:
+        found.append(
+            Problem(
+                "budget",
+                "",
+                _(
+                    "The co-funders listed give %(listed)s DH, but the budget lines count "
+                    "%(lines)s DH of co-funding."
+                )
+                % {
+                    "listed": format_amount(totals.cofunders),
+                    "lines": format_amount(totals.cofunding),
+                },
+            )
+        )
+    return found
+
+
+# --- Submission -----------------------------------------------------------------------------
+
+
+def snapshot(application) -> dict:
+    """Everything that was sent, as plain data: the immutable content of a version."""
+    totals = budget_totals(application)
+    return {
+        "reference": application.reference,
+        "call": {
+            "programme": application.call.programme.code,
+            "edition": application.call.edition,
+            "title": application.call.title_fr,
+        },
+        "association": {
+            "id": application.association_id,
+            "name": application.association.name_fr,
+            "name_ar": application.association.name_ar,
+            "registration_number": application.association.registration_number,
+            "rib": application.association.rib,
+        },
+        "domain": {
+            "code": application.call_domain.domain.code,
+            "name_fr": application.call_domain.domain.name_fr,
+            "name_ar": application.call_domain.domain.name_ar,
+            "name_en": application.call_domain.domain.name_en,
+            "cap": str(application.call_domain.max_grant),
+        },
+        "project": {
+            "title": application.title,
+            "summary": application.summary,
+            "objectives": application.objectives,
+            "activities": application.activities,
+            "duration_months": application.duration_months,
+        },
+        "place": {
+            "region": application.region.name_fr if application.region_id else "",
+            "province": application.province.name_fr if application.province_id else "",
+            "commune": application.commune.name_fr if application.commune_id else "",
+            "region_id": application.region_id,
+            "province_id": application.province_id,
+            "commune_id": application.commune_id,
+        },
+        "beneficiaries": [
+            {
+                "target_public_id": row.target_public_id,
+                "public_fr": row.target_public.name_fr,
+                "public_ar": row.target_public.name_ar,
+                "women": row.women,
+                "men": row.men,
+            }
+            for row in application.beneficiaries.select_related("target_public")
+        ],
+        "budget_lines": [
+            {
+                "category": line.category,
+                "label": line.label,
+                "total": str(line.total),
+                "association_share": str(line.association_share),
+                "cofunding_share": str(line.cofunding_share),
+            }
+            for line in application.budget_lines.all()
+        ],
+        "cofunders": [
+            {"name": row.name, "amount": str(row.amount), "confirmed": row.confirmed}
+            for row in application.cofunders.all()
+        ],
+        "totals": {
+            "budget": str(totals.total),
+            "association": str(totals.association),
+            "cofunding": str(totals.cofunding),
+            "requested": str(application.requested_amount),
+        },
+        "documents": [
+            {
+                "id": document.pk,
+                "name": document.original_name,
+                "required": document.required_document.name_fr
+                if document.required_document
+                else "",
+                "size": document.size,
+                "content_type": document.content_type,
+            }
+            for document in application.documents.filter(removed_at=None).select_related(
+                "required_document"
+            )
+        ],
+    }
+
+
+def _next_reference(application) -> str:
+    """``AAP-2026-VIO-00042``: the call's code, year, domain and a sequence per domain.
+
+    The domain's row is locked, so two submissions at the same second get different numbers.
+    """
+    call_domain = (
+        CallDomain.objects.select_for_update()
+        .select_related("domain")
+        .get(pk=application.call_domain_id)
+    )
+    prefix = f"{application.call.code}-{application.call.year}-{call_domain.domain.code}-"
+    used = Application.objects.filter(reference__startswith=prefix).values_list(
+        "reference", flat=True
+    )
+    sequence = max((int(ref.rsplit("-", 1)[1]) for ref in used), default=0) + 1
+    return f"{prefix}{sequence:05d}"
+
+
+def submit(application, *, user, now=None) -> ApplicationSubmission:
+    """Check every rule, freeze the content as a new version, number it, and notify."""
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("call", "call__programme", "association", "call_domain")
+            .get(pk=application.pk)
+        )
+        now = now or timezone.now()
+        if locked.status != Application.Status.DRAFT:
+            raise SubmissionRefused(
+                [Problem("recapitulatif", "", _("This application was already sent."))]
+            )
+        found = problems(locked, now=now)
+        if found:
+            raise SubmissionRefused(found)
+        reference = locked.reference or _next_reference(locked)
+        locked.reference = reference
+        number = locked.version + 1
+        submission = ApplicationSubmission.objects.create(
+            application=locked,
+            number=number,
+            submitted_at=now,
+            submitted_by=user,
+            snapshot=snapshot(locked),
+        )
+        transition(
+            locked,
+            Application.Status.SUBMITTED,
+            by=user,
+            reason=_("Version %(number)d") % {"number": number},
+            updates={"reference": reference, "version": number, "submitted_at": now},
+        )
+        notify(
+            members(locked),
+            "grants/email/submitted",
+            {
+                "application_id": locked.pk,
+                "reference": reference,
+                "title": locked.title,
+                "number": number,
+                "submitted_at": timezone.localtime(now).strftime("%d/%m/%Y %H:%M:%S"),
+                "deadline": timezone.localtime(locked.call.closes_at).strftime("%d/%m/%Y %H:%M"),
+            },
+        )
+
+        def render_receipt():
+            from grants.tasks import render_receipt as task
+
+            task.delay(submission.pk)
+
+        transaction.on_commit(render_receipt)
+    return submission
+
+
+def reopen(application, *, user, now=None) -> Application:
+    """Back to draft for corrections; the submitted versions stay as they were."""
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        )
+        now = now or timezone.now()
+        if not locked.call.is_accepting(now):
+            raise SubmissionRefused(
+                [
+                    Problem(
+                        "recapitulatif",
+                        "",
+                        _("The deadline has passed: the application can no longer be changed."),
+                    )
+                ]
+            )
+        if locked.status != Application.Status.SUBMITTED:
+            raise SubmissionRefused(
+                [
+                    Problem(
+                        "recapitulatif",
+                        "",
+                        _("Only an application that has not been examined yet can be reopened."),
+                    )
+                ]
+            )
+        transition(
+            locked,
+            Application.Status.DRAFT,
+            by=user,
+            reason=_(
+                "Reopened for corrections; version %(number)d stays on record until a new one "
+                "is sent."
+            )
+            % {"number": locked.version},
+        )
+    return locked
+
+
+def restore_last_version(application) -> None:
+    """Put the content of the last submitted version back (a reopened draft at the deadline)."""
+    last = application.submissions.order_by("-number").first()
+    data = last.snapshot
+    Application.objects.filter(pk=application.pk).update(
+        title=data["project"]["title"],
+        summary=data["project"]["summary"],
+        objectives=data["project"]["objectives"],
+        activities=data["project"]["activities"],
+        duration_months=data["project"]["duration_months"],
+        region_id=data["place"]["region_id"],
+        province_id=data["place"]["province_id"],
+        commune_id=data["place"]["commune_id"],
+        requested_amount=Decimal(data["totals"]["requested"]),
+    )
+    application.beneficiaries.all().delete()
+    Beneficiaries.objects.bulk_create(
+        Beneficiaries(
+            application=application,
+            target_public_id=row["target_public_id"],
+            women=row["women"],
+            men=row["men"],
+        )
+        for row in data["beneficiaries"]
+    )
+    application.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(
+            application=application,
+            order=number,
+            category=line["category"],
+            label=line["label"],
+            total=Decimal(line["total"]),
+            association_share=Decimal(line["association_share"]),
+            cofunding_share=Decimal(line["cofunding_share"]),
+        )
+        for number, line in enumerate(data["budget_lines"])
+    )
+    application.cofunders.all().delete()
+    CoFunder.objects.bulk_create(
+        CoFunder(
+            application=application,
+            name=row["name"],
+            amount=Decimal(row["amount"]),
+            confirmed=row["confirmed"],
+        )
+        for row in data["cofunders"]
+    )
+
+
+def close_reopened(*, now=None) -> int:
+    """After the deadline, a reopened application that was not sent again counts as its last
+    version: its content is put back and it returns to "submitted". Returns how many."""
+    now = now or timezone.now()
+    count = 0
+    reopened = Application.objects.filter(
+        status=Application.Status.DRAFT, version__gt=0, call__closes_at__lte=now
+    ).values_list("pk", flat=True)
+    for pk in reopened:
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=pk)
+            if locked.status != Application.Status.DRAFT:
+                continue
+            restore_last_version(locked)
+            transition(
+                locked,
+                Application.Status.SUBMITTED,
+                reason=_("Deadline passed: version %(number)d counts.")
+                % {"number": locked.version},
+            )
+            count += 1
+    return count
+
+
+def withdraw(application, *, user, reason: str = "") -> Application:
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        transition(locked, Application.Status.WITHDRAWN, by=user, reason=reason)
+        if locked.version:
+            notify_status(locked)
+    return locked
+
+
+def answer_complements(request_obj, *, user, answer: str, uploads, now=None):
+    """The association's answer to a request for complements, by its due date."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=request_obj.application_id)
+        locked = type(request_obj).objects.select_for_update().get(pk=request_obj.pk)
+        if locked.answered_at is not None:
+            raise SubmissionRefused(
+                [Problem("", "answer", _("This request was already answered."))]
+            )
+        if now >= locked.due_at:
+            raise SubmissionRefused(
+                [Problem("", "answer", _("The due date of this request has passed."))]
+            )
+        locked.answer, locked.answered_at, locked.answered_by = answer, now, user
+        locked.save(update_fields=["answer", "answered_at", "answered_by"])
+        for upload in uploads:
+            checked = upload.checked
+            ComplementFile.objects.create(
+                request=locked,
+                file=upload,
+                original_name=checked.original_name,
+                content_type=checked.content_type,
+                size=checked.size,
+                uploaded_by=user,
+            )
+        transition(
+            application,
+            Application.Status.SUBMITTED,
+            by=user,
+            reason=_("Complements sent."),
+        )
+    return locked
+
+
+# --- E-mails --------------------------------------------------------------------------------
+
+# The states an association is told about when its application reaches them.
+ANNOUNCED = frozenset(
+    {
+        Application.Status.COMPLEMENTS_REQUESTED,
+        Application.Status.ADMISSIBLE,
+        Application.Status.INADMISSIBLE,
+        Application.Status.APPROVED,
+        Application.Status.WAITLISTED,
+        Application.Status.REJECTED,
+        Application.Status.WITHDRAWN,
+    }
+)
+
+
+def notify_status(application, *, message: str = "") -> None:
+    """Tell the association's members, in their language, where their application stands."""
+    if application.status not in ANNOUNCED:
+        return
+    notify(
+        members(application),
+        "grants/email/status",
+        {
+            "application_id": application.pk,
+            "reference": application.reference or "",
+            "title": application.title,
+            "status": application.status,
+            "message": message,
+        },
+    )

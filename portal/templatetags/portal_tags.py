@@ -33,3 +33,14 @@ def localname(obj, prefix="name"):
 def svg(markup: str):
     """Charts are built by ``reports.charts`` from escaped text only."""
     return mark_safe(markup)
+
+
+@register.filter
+def state_label(value: str, obj) -> str:
+    """The readable label of a state of ``obj``'s workflow (history rows keep the raw value)."""
+    from portal.workflow import status_field
+
+    if not value:
+        return ""
+    field = obj._meta.get_field(status_field(type(obj)))
+    return dict(field.flatchoices).get(value, value)
