@@ -63,6 +63,12 @@ class AssociationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registration_number"].required = True
+        # Typed as on the certificate (with spaces or dashes); checked once normalised.
+        self.fields["rib"].max_length = 40
+        self.fields["rib"].validators = []
+        self.fields["rib"].widget.attrs.update(
+            {"maxlength": 40, "inputmode": "numeric", "dir": "ltr"}
+        )
         self.fields["rib"].help_text = _("24 digits, as on the bank certificate.")
         self.fields["website"].assume_scheme = "https"
         # The cascade: a province of the chosen region, a commune of the chosen province.

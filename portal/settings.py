@@ -143,7 +143,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.passwords.BreachedPasswordValidator"},
 ]
+# Breached-password check (k-anonymity: only 5 hex characters of the SHA-1 are sent).
+# Empty to turn it off, e.g. on a server without internet access.
+PWNED_PASSWORDS_URL = env_str("PWNED_PASSWORDS_URL", "https://api.pwnedpasswords.com/range/")
+PWNED_PASSWORDS_TIMEOUT = env_int("PWNED_PASSWORDS_TIMEOUT", 3)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -37,6 +37,12 @@ def _eager_tasks(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _no_breach_service(settings):
+    """Tests never call the breached-password service; its own test fakes the answer."""
+    settings.PWNED_PASSWORDS_URL = ""
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD
