@@ -52,7 +52,8 @@ def test_sign_up_verify_the_email_then_log_in_by_email(client):
     assert user.emailaddress_set.get().verified is True
     assert blocked.url == reverse("account_email_verification_sent")
     assert confirm.status_code == 302
-    assert login.status_code == 302 and login.url == reverse("home")
+    assert login.status_code == 302
+    assert login.url == reverse("home")
     assert client.get(reverse("grants:my_applications")).status_code == 200
 
 

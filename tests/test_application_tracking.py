@@ -45,7 +45,8 @@ def test_the_dashboard_lists_applications_grants_and_history_with_constant_queri
     text = page(client.get(reverse("grants:my_applications")))
 
     assert _dashboard_queries(client) == few
-    assert "Projet A" in text and "SUB-2026-0001" in text
+    assert "Projet A" in text
+    assert "SUB-2026-0001" in text
     assert "Soumis" in text  # the history column
 
 
