@@ -130,7 +130,9 @@ class PlaceStepForm(StepForm):
 
 
 class BudgetLineForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "—"), *BudgetLine.Category.choices]
+    )
     label = forms.CharField(label=_("Description"), max_length=255)
     total = forms.DecimalField(label=_("Total cost"), min_value=0, max_digits=14, decimal_places=2)
     association_share = forms.DecimalField(
