@@ -26,7 +26,11 @@ pytestmark = [
     ),
 ]
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop in this thread
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; the test still reads the ORM."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _session_cookie(user, live_server):
@@ -106,6 +110,7 @@ def test_a_president_fills_the_wizard_and_submits(
         page.locator("input[type=file]").first.locator("xpath=..").locator("button").click()
         page.locator(".btn-primary[href$='/etape/recapitulatif/']").click()
         page.locator("form[action$='/soumettre/'] button[type=submit]").click()
+        page.wait_for_url(f"**/dossiers/{application.pk}/")
 
         application.refresh_from_db()
         expect(page.locator("body")).to_contain_text(application.reference)

@@ -76,7 +76,7 @@ def start(*, call, association: Association, call_domain: CallDomain, user) -> A
 
 def _editable(application_id) -> Application:
     """Lock the draft; refuse changes to anything already sent."""
-    application = Application.objects.select_for_update().get(pk=application_id)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
     if not application.is_editable:
         raise SubmissionRefused(
             [Problem("recapitulatif", "", _("This application was sent; reopen it to change it."))]
@@ -415,7 +415,7 @@ def _next_reference(application) -> str:
     The domain's row is locked, so two submissions at the same second get different numbers.
     """
     call_domain = (
-        CallDomain.objects.select_for_update()
+        CallDomain.objects.select_for_update(of=("self",))
         .select_related("domain")
         .get(pk=application.call_domain_id)
     )
@@ -431,7 +431,7 @@ def submit(application, *, user, now=None) -> ApplicationSubmission:
     """Check every rule, freeze the content as a new version, number it, and notify."""
     with transaction.atomic():
         locked = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("call", "call__programme", "association", "call_domain")
             .get(pk=application.pk)
         )
@@ -486,7 +486,9 @@ def reopen(application, *, user, now=None) -> Application:
     """Back to draft for corrections; the submitted versions stay as they were."""
     with transaction.atomic():
         locked = (
-            Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=application.pk)
         )
         now = now or timezone.now()
         if not locked.call.is_accepting(now):
@@ -582,7 +584,7 @@ def close_reopened(*, now=None) -> int:
     ).values_list("pk", flat=True)
     for pk in reopened:
         with transaction.atomic():
-            locked = Application.objects.select_for_update().get(pk=pk)
+            locked = Application.objects.select_for_update(of=("self",)).get(pk=pk)
             if locked.status != Application.Status.DRAFT:
                 continue
             restore_last_version(locked)
@@ -598,7 +600,7 @@ def close_reopened(*, now=None) -> int:
 
 def withdraw(application, *, user, reason: str = "") -> Application:
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
         transition(locked, Application.Status.WITHDRAWN, by=user, reason=reason)
         if locked.version:
             notify_status(locked)
@@ -609,8 +611,10 @@ def answer_complements(request_obj, *, user, answer: str, uploads, now=None):
     """The association's answer to a request for complements, by its due date."""
     now = now or timezone.now()
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=request_obj.application_id)
-        locked = type(request_obj).objects.select_for_update().get(pk=request_obj.pk)
+        application = Application.objects.select_for_update(of=("self",)).get(
+            pk=request_obj.application_id
+        )
+        locked = type(request_obj).objects.select_for_update(of=("self",)).get(pk=request_obj.pk)
         if locked.answered_at is not None:
             raise SubmissionRefused(
                 [Problem("", "answer", _("This request was already answered."))]
