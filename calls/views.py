@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Sum
-from django.http import Http404
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from calls.forms import CallFilterForm
 from calls.models import FAQ, Call, CallDomain, Criterion, RequiredDocument
 from portal.files import serve_file
+from portal.pdf import render_pdf
 
 STATES = ("open", "upcoming", "closed")
 
@@ -71,23 +72,7 @@ def _public_call(programme: str, edition: str) -> Call:
 
 @require_GET
 def call_detail(request, programme: str, edition: str):
-    call = _public_call(programme, edition)
-    call = (
-        Call.objects.filter(pk=call.pk)
-        .select_related("programme")
-        .prefetch_related(
-            Prefetch(
-                "call_domains",
-                CallDomain.objects.select_related("domain").prefetch_related(
-                    "domain__target_publics"
-                ),
-            ),
-            Prefetch("criteria", Criterion.objects.order_by("order")),
-            Prefetch("required_documents", RequiredDocument.objects.order_by("order")),
-            Prefetch("faqs", FAQ.objects.order_by("order")),
-        )
-        .get()
-    )
+    call = _detailed(_public_call(programme, edition))
     domains = list(call.call_domains.all())
     return render(
         request,
@@ -103,14 +88,38 @@ def call_detail(request, programme: str, edition: str):
     )
 
 
+def _detailed(call: Call) -> Call:
+    return (
+        Call.objects.filter(pk=call.pk)
+        .select_related("programme")
+        .prefetch_related(
+            Prefetch(
+                "call_domains",
+                CallDomain.objects.select_related("domain").prefetch_related(
+                    "domain__target_publics"
+                ),
+            ),
+            Prefetch("criteria", Criterion.objects.order_by("order")),
+            Prefetch("required_documents", RequiredDocument.objects.order_by("order")),
+            Prefetch("faqs", FAQ.objects.order_by("order")),
+        )
+        .get()
+    )
+
+
 @require_GET
 def specifications(request, programme: str, edition: str):
-    """The cahier des charges: public, since the call is."""
+    """The cahier des charges: the file the ministry uploaded, or, until it does, one written
+    from the call's own data (domains, caps, documents, criteria, dates)."""
     call = _public_call(programme, edition)
-    if not call.specifications:
-        raise Http404
-    return serve_file(
-        call.specifications,
-        filename=f"cahier-des-charges-{call.programme.code}-{call.edition}.pdf",
-        content_type="application/pdf",
+    filename = f"cahier-des-charges-{call.programme.code}-{call.edition}.pdf"
+    if call.specifications:
+        return serve_file(call.specifications, filename=filename, content_type="application/pdf")
+    call = _detailed(call)
+    content = render_pdf(
+        "calls/specifications_pdf.html",
+        {"call": call, "domains": list(call.call_domains.all())},
     )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -406,3 +406,35 @@ def test_withdrawing_an_application(client):
     application.refresh_from_db()
     assert application.status == "withdrawn"
     assert application.status_history.last().reason == "Projet reporté"
+
+
+def test_the_number_of_files_is_limited(client, settings):
+    settings.UPLOAD_MAX_FILES = 1
+    _user, application = ready_application(client)  # one file already attached
+
+    response = client.post(
+        reverse("grants:apply_document_upload", args=[application.pk]),
+        {"file": pdf_upload("annexe.pdf")},
+        follow=True,
+    )
+
+    assert "Au plus 1 fichiers peuvent être joints." in page(response)
+    assert application.documents.count() == 1
+
+
+def test_an_assigned_reviewer_opens_the_files_unless_conflicted(client):
+    from tests.factories import ReviewAssignmentFactory
+
+    _user, application = ready_application(client)
+    document = application.documents.get()
+    url = reverse("grants:document", args=[application.pk, document.pk])
+    assigned = ReviewAssignmentFactory(application=application)
+    conflicted = ReviewAssignmentFactory(application=application, status="conflict")
+    stranger = ReviewAssignmentFactory()
+
+    answers = []
+    for assignment in (assigned, conflicted, stranger):
+        client.force_login(assignment.reviewer)
+        answers.append(client.get(url).status_code)
+
+    assert answers == [200, 404, 404]

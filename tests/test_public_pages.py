@@ -108,6 +108,24 @@ def test_a_calls_page_shows_what_an_association_needs_to_apply(client):
     assert download["Content-Type"] == "application/pdf"
 
 
+def test_without_an_uploaded_file_the_cahier_des_charges_is_written_from_the_call(client):
+    from tests.pdftext import pdf_text
+
+    line = CallDomainFactory(max_grant=Decimal("250000"))
+    CriterionFactory(call=line.call, name_fr="Pertinence")
+
+    response = client.get(
+        reverse("calls:specifications", args=[line.call.programme.code, line.call.edition])
+    )
+
+    text = pdf_text(response.content)
+    assert response["Content-Type"] == "application/pdf"
+    assert "Cahier des charges" in text
+    assert line.domain.name_fr in text
+    assert "250 000" in text
+    assert "Pertinence" in text
+
+
 def test_a_draft_call_is_not_public(client):
     call = CallFactory(status="draft")
 
