@@ -26,7 +26,31 @@ class NamedChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class AssociationForm(forms.ModelForm):
+class PlaceCascadeMixin:
+    """Region → province → commune: each list holds the places of the one before, and the
+    server refuses a province outside its region or a commune outside its province."""
+
+    def setup_cascade(self, region, province) -> None:
+        if region:
+            self.fields["province"].queryset = Province.objects.filter(region_id=region)
+        if province:
+            self.fields["commune"].queryset = Commune.objects.filter(province_id=province)
+        self.fields["region"].widget.attrs.update(
+            {"data-cascade": "id_province", "data-cascade-url": reverse("associations:provinces")}
+        )
+        self.fields["province"].widget.attrs.update(
+            {"data-cascade": "id_commune", "data-cascade-url": reverse("associations:communes")}
+        )
+
+    def check_place(self, data) -> None:
+        region, province, commune = data.get("region"), data.get("province"), data.get("commune")
+        if region and province and province.region_id != region.pk:
+            self.add_error("province", _("This province is not in the chosen region."))
+        if province and commune and commune.province_id != province.pk:
+            self.add_error("commune", _("This commune is not in the chosen province."))
+
+
+class AssociationForm(PlaceCascadeMixin, forms.ModelForm):
     region = NamedChoiceField(Region.objects.all(), label=_("Region"))
     province = NamedChoiceField(Province.objects.none(), label=_("Province or prefecture"))
     commune = NamedChoiceField(Commune.objects.none(), label=_("Commune"), required=False)
@@ -71,23 +95,11 @@ class AssociationForm(forms.ModelForm):
         )
         self.fields["rib"].help_text = _("24 digits, as on the bank certificate.")
         self.fields["website"].assume_scheme = "https"
-        # The cascade: a province of the chosen region, a commune of the chosen province.
-        region = self._chosen("region")
-        province = self._chosen("province")
-        if region:
-            self.fields["province"].queryset = Province.objects.filter(region_id=region)
-        if province:
-            self.fields["commune"].queryset = Commune.objects.filter(province_id=province)
         for field in self.fields.values():
             if not isinstance(field.widget, forms.CheckboxSelectMultiple):
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs.setdefault("class", css)
-        self.fields["region"].widget.attrs.update(
-            {"data-cascade": "id_province", "data-cascade-url": reverse("associations:provinces")}
-        )
-        self.fields["province"].widget.attrs.update(
-            {"data-cascade": "id_commune", "data-cascade-url": reverse("associations:communes")}
-        )
+        self.setup_cascade(self._chosen("region"), self._chosen("province"))
 
     def _chosen(self, name):
         if self.is_bound:
@@ -99,11 +111,7 @@ class AssociationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        region, province, commune = data.get("region"), data.get("province"), data.get("commune")
-        if region and province and province.region_id != region.pk:
-            self.add_error("province", _("This province is not in the chosen region."))
-        if province and commune and commune.province_id != province.pk:
-            self.add_error("commune", _("This commune is not in the chosen province."))
+        self.check_place(data)
         return data
 
 

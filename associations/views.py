@@ -31,6 +31,7 @@ from associations.models import (
     Province,
 )
 from portal.files import serve_file
+from portal.forms import errors_as_messages
 from portal.roles import is_staff_officer
 from portal.workflow import IllegalTransition, StaleState, history
 
@@ -164,9 +165,7 @@ def document_upload(request, pk):
         services.add_document(form=form, association=association, user=request.user)
         messages.success(request, _("The document is added."))
         return redirect("associations:detail", pk)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+    errors_as_messages(request, form)
     return redirect("associations:detail", pk)
 
 
@@ -223,9 +222,7 @@ def invite(request, pk):
             _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        errors_as_messages(request, form)
     return redirect("associations:detail", pk)
 
 

@@ -3,7 +3,6 @@
 import hashlib
 import io
 import re
-from html import unescape
 
 import pytest
 from django.core import mail
@@ -11,6 +10,7 @@ from django.urls import reverse
 
 from portal import passwords
 from portal.models import User
+from tests.pages import page
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,6 @@ def _own_cache(settings):
     from django.core.cache import cache
 
     cache.clear()
-
-
-def page(response) -> str:
-    return unescape(response.content.decode())
 
 
 def _signup(client, email="salma@asso.ma", password=STRONG):

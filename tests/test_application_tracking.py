@@ -1,7 +1,6 @@
 """The association's dashboard, requests for complements, and e-mails on status changes."""
 
 import datetime as dt
-from html import unescape
 
 import pytest
 from django.core import mail
@@ -16,12 +15,9 @@ from grants.services.apply import notify_status
 from portal.workflow import record_creation, transition
 from tests.apply_helpers import pdf_upload
 from tests.factories import ApplicationFactory, GrantFactory, MembershipFactory
+from tests.pages import page
 
 pytestmark = pytest.mark.django_db
-
-
-def page(response) -> str:
-    return unescape(response.content.decode()).replace("\u00a0", " ")
 
 
 def _dashboard_queries(client) -> int:

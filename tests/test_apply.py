@@ -2,7 +2,6 @@
 
 import datetime as dt
 from decimal import Decimal
-from html import unescape
 
 import pytest
 import time_machine
@@ -21,13 +20,10 @@ from tests.apply_helpers import (
     start,
 )
 from tests.factories import ApplicationFactory, MembershipFactory
+from tests.pages import page
 from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def page(response) -> str:
-    return unescape(response.content.decode()).replace("\u00a0", " ")
 
 
 def _step(application, slug):

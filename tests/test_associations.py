@@ -1,7 +1,5 @@
 """Association profile, documents, members, and the ministry's verification."""
 
-from html import unescape
-
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -16,14 +14,11 @@ from tests.factories import (
     ProvinceFactory,
     UserFactory,
 )
+from tests.pages import page
 
 pytestmark = pytest.mark.django_db
 
 GOOD_RIB = "0117800000123456789012" + rib_key("0117800000123456789012")
-
-
-def page(response) -> str:
-    return unescape(response.content.decode()).replace("\u00a0", " ")
 
 
 def _profile(commune, **overrides):

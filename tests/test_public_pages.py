@@ -2,7 +2,6 @@
 
 import datetime as dt
 from decimal import Decimal
-from html import unescape
 
 import pytest
 from django.core.files.base import ContentFile
@@ -18,12 +17,9 @@ from tests.factories import (
     CriterionFactory,
     RequiredDocumentFactory,
 )
+from tests.pages import page
 
 pytestmark = pytest.mark.django_db
-
-
-def page(response) -> str:
-    return unescape(response.content.decode()).replace("\u00a0", " ")
 
 
 def _queries(client, url, params=None) -> int:

@@ -9,10 +9,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from associations.forms import NamedChoiceField, UploadField
+from associations.forms import NamedChoiceField, PlaceCascadeMixin, UploadField
 from associations.models import Commune, Province, Region
 from calls.models import CallDomain
 from grants.models import BudgetLine
@@ -71,7 +70,7 @@ class ProjectStepForm(StepForm):
     duration_months = forms.IntegerField(label=_("Duration (months)"), min_value=1, max_value=60)
 
 
-class PlaceStepForm(StepForm):
+class PlaceStepForm(PlaceCascadeMixin, StepForm):
     """Where the project takes place, and whom it reaches, by target public and sex."""
 
     region = NamedChoiceField(Region.objects.all(), label=_("Region"))
@@ -92,18 +91,8 @@ class PlaceStepForm(StepForm):
                         attrs={"class": "form-control", "inputmode": "numeric"}
                     ),
                 )
-        region = self.data.get("region") if self.is_bound else self.initial.get("region")
-        province = self.data.get("province") if self.is_bound else self.initial.get("province")
-        if region:
-            self.fields["province"].queryset = Province.objects.filter(region_id=region)
-        if province:
-            self.fields["commune"].queryset = Commune.objects.filter(province_id=province)
-        self.fields["region"].widget.attrs.update(
-            {"data-cascade": "id_province", "data-cascade-url": reverse("associations:provinces")}
-        )
-        self.fields["province"].widget.attrs.update(
-            {"data-cascade": "id_commune", "data-cascade-url": reverse("associations:communes")}
-        )
+        source = self.data if self.is_bound else self.initial
+        self.setup_cascade(source.get("region"), source.get("province"))
 
     def public_rows(self):
         return [
@@ -113,11 +102,7 @@ class PlaceStepForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        region, province, commune = data.get("region"), data.get("province"), data.get("commune")
-        if region and province and province.region_id != region.pk:
-            self.add_error("province", _("This province is not in the chosen region."))
-        if province and commune and commune.province_id != province.pk:
-            self.add_error("commune", _("This commune is not in the chosen province."))
+        self.check_place(data)
         if not self.partial and self.publics:
             reached = sum(
                 (data.get(f"{sex}_{public.pk}") or 0)

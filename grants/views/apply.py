@@ -44,6 +44,7 @@ from grants.receipts import ensure_receipt, receipt_filename
 from grants.services import apply as services
 from grants.services.apply import STEPS, SubmissionRefused
 from portal.files import serve_file, validate_upload, validate_upload_count
+from portal.forms import errors_as_messages
 from portal.models import StatusChange
 from portal.workflow import IllegalTransition, StaleState, history
 
@@ -380,9 +381,7 @@ def document_upload(request, pk):
             % {"name": form.cleaned_data["file"].checked.original_name},
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        errors_as_messages(request, form)
     return back
 
 
