@@ -19,3 +19,11 @@ def close_reopened_applications() -> int:
     from grants.services.apply import close_reopened
 
     return close_reopened()
+
+
+@shared_task
+def expire_complement_requests() -> int:
+    """Applications whose complements were not sent by the due date become inadmissible."""
+    from grants.services.evaluation import expire_complements
+
+    return expire_complements()

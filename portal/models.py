@@ -42,6 +42,15 @@ class User(AbstractUser):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Where a reviewer lives or works: the "same commune" conflict-of-interest rule uses it.
+    commune = models.ForeignKey(
+        "associations.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -127,7 +127,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "grants.tasks.close_reopened_applications",
         "schedule": 60.0,
     },
+    "expire-complement-requests": {
+        "task": "grants.tasks.expire_complement_requests",
+        "schedule": 300.0,
+    },
 }
+
+# --- Evaluation -------------------------------------------------------------------------
+# Relations that make a reviewer conflicted: "member" (of the applicant association),
+# "same_commune", "same_province" (the reviewer's commune against the association's).
+REVIEW_CONFLICT_RULES = env_list("REVIEW_CONFLICT_RULES", "member,same_commune")
+# Days an association has to answer a request for complements, unless staff say otherwise.
+COMPLEMENTS_DEFAULT_DAYS = env_int("COMPLEMENTS_DEFAULT_DAYS", 10)
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

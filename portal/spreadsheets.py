@@ -53,3 +53,40 @@ class CodeWidget:
                     ) from None
 
         return _Widget(model, field=field)
+
+
+def table_response(filename: str, header: list[str], rows, *, fmt: str):
+    """A list as a CSV or XLSX download, every text cell neutralised, numbers as numbers."""
+    import csv
+    import io
+
+    from django.http import HttpResponse
+
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(neutralise_row(header))
+        for row in rows:
+            writer.writerow(neutralise_row(row))
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(neutralise_row(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else neutralise_cell(v) for v in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

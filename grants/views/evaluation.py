@@ -1,0 +1,539 @@
+"""The ministry's side: the workspace per call, admissibility, reviewers, scores, consensus,
+the ranking per domain with the committee's decisions, and the minutes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from calls.models import Call, CallDomain
+from grants.forms.evaluation import (
+    SORTS,
+    AssignForm,
+    BulkDecisionForm,
+    ComplementRequestForm,
+    ConflictForm,
+    ConsensusForm,
+    DecisionForm,
+    InadmissibleForm,
+    ReopenMinutesForm,
+    ReviewForm,
+    WorkspaceFilterForm,
+)
+from grants.models import (
+    Application,
+    CommitteeMinutes,
+    Decision,
+    ReviewAssignment,
+)
+from grants.permissions.evaluation import require
+from grants.services import evaluation as services
+from grants.services.apply import snapshot
+from grants.services.evaluation import EvaluationError
+from portal.files import serve_file
+from portal.forms import errors_as_messages
+from portal.spreadsheets import table_response
+from portal.workflow import IllegalTransition, StaleState, history
+
+REFUSED = (EvaluationError, IllegalTransition, StaleState)
+
+
+def _call(pk) -> Call:
+    return get_object_or_404(Call.objects.public().select_related("programme"), pk=pk)
+
+
+@login_required
+@require_GET
+def calls(request):
+    """Where the ministry's side starts: every call with its applications by state."""
+    require(request, "grants.view_evaluation")
+    rows = (
+        Call.objects.public()
+        .select_related("programme")
+        .annotate(
+            applications_count=Count("applications", filter=~Q(applications__status="draft")),
+            to_check=Count("applications", filter=Q(applications__status="submitted")),
+            to_decide=Count("applications", filter=Q(applications__status="reviewed")),
+        )
+        .order_by("-year", "programme__code")
+    )
+    return render(request, "grants/evaluation/calls.html", {"calls": rows})
+
+
+def _filtered(call, form):
+    applications = (
+        Application.objects.filter(call=call)
+        .exclude(status=Application.Status.DRAFT)
+        .select_related("association", "call_domain__domain", "province", "region")
+        .annotate(
+            reviews=Count("assignments", filter=~Q(assignments__status="conflict"), distinct=True)
+        )
+    )
+    sort = "reference"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            applications = applications.filter(
+                Q(reference__icontains=data["q"])
+                | Q(title__icontains=data["q"])
+                | Q(association__name_fr__icontains=data["q"])
+                | Q(association__name_ar__icontains=data["q"])
+            )
+        for name, lookup in (
+            ("domain", "call_domain"),
+            ("region", "region"),
+            ("province", "province"),
+            ("status", "status"),
+            ("score_min", "score__gte"),
+            ("score_max", "score__lte"),
+            ("reviewer", "assignments__reviewer"),
+        ):
+            if data.get(name) not in (None, ""):
+                applications = applications.filter(**{lookup: data[name]})
+        sort = data.get("sort") or sort
+    return applications.order_by(SORTS.get(sort, SORTS["reference"])[0], "pk")
+
+
+@login_required
+@require_GET
+def workspace(request, call_pk):
+    require(request, "grants.view_evaluation")
+    call = _call(call_pk)
+    form = WorkspaceFilterForm(request.GET or None, call=call, reviewers=services.reviewers())
+    applications = _filtered(call, form)
+    fmt = request.GET.get("export")
+    if fmt in {"csv", "xlsx"}:
+        return table_response(
+            f"dossiers-{call.programme.code}-{call.edition}",
+            [
+                _("Reference"),
+                _("Association"),
+                _("Domain"),
+                _("Region"),
+                _("Province"),
+                _("Project title"),
+                _("Requested (DH)"),
+                _("Score"),
+                _("State"),
+            ],
+            (
+                [
+                    a.reference,
+                    a.association.name_fr,
+                    a.call_domain.domain.name_fr if a.call_domain_id else "",
+                    a.region.name_fr if a.region_id else "",
+                    a.province.name_fr if a.province_id else "",
+                    a.title,
+                    a.requested_amount,
+                    a.score,
+                    a.get_status_display(),
+                ]
+                for a in applications
+            ),
+            fmt=fmt,
+        )
+    counts = dict(
+        Application.objects.filter(call=call)
+        .exclude(status=Application.Status.DRAFT)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "grants/evaluation/workspace.html",
+        {
+            "call": call,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": [
+                (value, label, counts.get(value, 0))
+                for value, label in Application.Status.choices
+                if value != Application.Status.DRAFT
+            ],
+            "can_run": request.user.has_perm("grants.run_evaluation"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def auto_assign(request, call_pk):
+    require(request, "grants.run_evaluation")
+    call = _call(call_pk)
+    made = services.auto_assign(call, by=request.user)
+    messages.success(request, _("%(count)d assignments made.") % {"count": made})
+    return redirect("grants:workspace", call.pk)
+
+
+def _staff_application(pk) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related(
+            "call", "call__programme", "association", "call_domain__domain"
+        ).exclude(status=Application.Status.DRAFT),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def instruction(request, pk):
+    """An application for staff: content, checklist, actions, reviewers and their scores."""
+    require(request, "grants.view_evaluation")
+    application = _staff_application(pk)
+    assignments = application.assignments.select_related("reviewer").prefetch_related(
+        "scores__criterion"
+    )
+    last = application.submissions.order_by("-number").first()
+    return render(
+        request,
+        "grants/evaluation/instruction.html",
+        {
+            "application": application,
+            "data": last.snapshot if last else snapshot(application),
+            "link_documents": True,
+            "checklist": services.checklist(application),
+            "assignments": assignments,
+            "history": history(application),
+            "inadmissible_form": InadmissibleForm(),
+            "complement_form": ComplementRequestForm(),
+            "assign_form": AssignForm(reviewers=services.reviewers()),
+            "consensus_form": ConsensusForm(),
+            "consensus": getattr(application, "consensus", None),
+            "can_run": request.user.has_perm("grants.run_evaluation"),
+            "criteria": application.call.criteria.order_by("order"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def admissibility(request, pk):
+    require(request, "grants.run_evaluation")
+    application = _staff_application(pk)
+    action = request.POST.get("action")
+    try:
+        if action == "admissible":
+            services.declare_admissible(application, by=request.user)
+            messages.success(request, _("The application is admissible."))
+        elif action == "inadmissible":
+            form = InadmissibleForm(request.POST)
+            if not form.is_valid():
+                errors_as_messages(request, form)
+                return redirect("grants:instruction", pk)
+            services.declare_inadmissible(
+                application, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request, _("The application is inadmissible; the association is told why.")
+            )
+        elif action == "complements":
+            form = ComplementRequestForm(request.POST)
+            if not form.is_valid():
+                errors_as_messages(request, form)
+                return redirect("grants:instruction", pk)
+            services.request_complements(
+                application,
+                by=request.user,
+                message=form.cleaned_data["message"],
+                due_at=form.cleaned_data["due_at"],
+            )
+            messages.success(request, _("The association is asked for complements."))
+        else:
+            raise Http404
+    except REFUSED as error:
+        messages.error(request, str(error))
+    return redirect("grants:instruction", pk)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    require(request, "grants.run_evaluation")
+    application = _staff_application(pk)
+    form = AssignForm(request.POST, reviewers=services.reviewers())
+    if form.is_valid():
+        try:
+            services.assign(application, form.cleaned_data["reviewer"], by=request.user)
+            messages.success(request, _("The reviewer is assigned."))
+        except REFUSED as error:
+            messages.error(request, str(error))
+    else:
+        errors_as_messages(request, form)
+    return redirect("grants:instruction", pk)
+
+
+@login_required
+@require_POST
+def consensus(request, pk):
+    require(request, "grants.run_evaluation")
+    application = _staff_application(pk)
+    form = ConsensusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_consensus(
+                application,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+            )
+            messages.success(request, _("The consensus is recorded."))
+        except REFUSED as error:
+            messages.error(request, str(error))
+    else:
+        errors_as_messages(request, form)
+    return redirect("grants:instruction", pk)
+
+
+# --- Reviewers ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_reviews(request):
+    require(request, "grants.review")
+    assignments = (
+        ReviewAssignment.objects.filter(reviewer=request.user)
+        .select_related("application__call", "application__call_domain__domain")
+        .order_by("status", "application__reference")
+    )
+    return render(request, "grants/evaluation/my_reviews.html", {"assignments": assignments})
+
+
+def _assignment(request, pk) -> ReviewAssignment:
+    return get_object_or_404(
+        ReviewAssignment.objects.select_related(
+            "application", "application__call", "application__association"
+        ),
+        pk=pk,
+        reviewer=request.user,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    """A reviewer's page: first the declaration of interests, then the content and the grid.
+    A conflicted reviewer never sees the content."""
+    require(request, "grants.review")
+    assignment = _assignment(request, pk)
+    application = assignment.application
+    if assignment.status == ReviewAssignment.Status.CONFLICT:
+        raise Http404
+    criteria = list(application.call.criteria.order_by("order"))
+    if assignment.status == ReviewAssignment.Status.ASSIGNED:
+        conflict_form = ConflictForm(request.POST or None)
+        if request.method == "POST":
+            try:
+                if request.POST.get("action") == "conflict":
+                    if conflict_form.is_valid():
+                        services.declare_conflict(
+                            assignment, reason=conflict_form.cleaned_data["reason"]
+                        )
+                        messages.success(
+                            request,
+                            _(
+                                "Your conflict of interest is recorded; the application is "
+                                "withdrawn from you."
+                            ),
+                        )
+                        return redirect("grants:my_reviews")
+                else:
+                    services.declare_no_conflict(assignment)
+                    return redirect("grants:review", pk)
+            except REFUSED as error:
+                messages.error(request, str(error))
+        return render(
+            request,
+            "grants/evaluation/declare.html",
+            {"assignment": assignment, "application": application, "form": conflict_form},
+        )
+    existing = {s.criterion_id: s for s in assignment.scores.all()}
+    initial = {"comment": assignment.comment}
+    for criterion_id, score in existing.items():
+        initial[f"score_{criterion_id}"] = score.value
+        initial[f"comment_{criterion_id}"] = score.comment
+    form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
+    editable = assignment.status == ReviewAssignment.Status.IN_PROGRESS
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            services.save_review(
+                assignment,
+                values=form.values(),
+                comment=form.cleaned_data["comment"],
+                submit="submit" in request.POST,
+            )
+        except REFUSED as error:
+            form.add_error(None, str(error))
+        else:
+            if "submit" in request.POST:
+                messages.success(request, _("Your review is submitted."))
+                return redirect("grants:my_reviews")
+            messages.success(request, _("Your scores are saved."))
+            return redirect("grants:review", pk)
+    last = application.submissions.order_by("-number").first()
+    return render(
+        request,
+        "grants/evaluation/review.html",
+        {
+            "assignment": assignment,
+            "application": application,
+            "data": last.snapshot if last else snapshot(application),
+            "link_documents": True,
+            "form": form,
+            "editable": editable,
+        },
+    )
+
+
+# --- Ranking, decisions, minutes ------------------------------------------------------------
+
+
+def ranking_context(call):
+    ranked = (
+        Application.objects.filter(
+            call=call,
+            status__in=[
+                Application.Status.REVIEWED,
+                Application.Status.APPROVED,
+                Application.Status.WAITLISTED,
+                Application.Status.REJECTED,
+            ],
+        )
+        .select_related("association")
+        .prefetch_related(Prefetch("decision", Decision.objects.all()))
+        .order_by("-passes_grid", "-score", "reference")
+    )
+    domains = list(
+        CallDomain.objects.filter(call=call)
+        .select_related("domain")
+        .prefetch_related(Prefetch("applications", ranked, to_attr="ranked"))
+        .order_by("order", "pk")
+    )
+    minutes = CommitteeMinutes.objects.filter(call=call).order_by("-number").first()
+    return {"call": call, "domains": domains, "minutes": minutes}
+
+
+@login_required
+@require_GET
+def ranking(request, call_pk):
+    require(request, "grants.view_evaluation")
+    call = _call(call_pk)
+    context = ranking_context(call)
+    context["can_decide"] = request.user.has_perm("grants.decide") and not (
+        context["minutes"] and context["minutes"].status == CommitteeMinutes.Status.CLOSED
+    )
+    context["can_run"] = request.user.has_perm("grants.run_evaluation")
+    context["reopen_form"] = ReopenMinutesForm()
+    context["outcomes"] = Decision.Outcome.choices
+    return render(request, "grants/evaluation/ranking.html", context)
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    require(request, "grants.decide")
+    application = _staff_application(pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(
+                application,
+                outcome=form.cleaned_data["outcome"],
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+            messages.success(
+                request,
+                _("Decision recorded for %(reference)s.") % {"reference": application.reference},
+            )
+        except REFUSED as error:
+            messages.error(request, f"{application.reference} : {error}")
+    else:
+        errors_as_messages(request, form)
+    return redirect("grants:ranking", application.call_id)
+
+
+@login_required
+@require_POST
+def decide_bulk(request, call_pk):
+    """The committee approves (each at the amount requested), waitlists or rejects a selection
+    from the ranking; each decision is checked like a single one."""
+    require(request, "grants.decide")
+    call = _call(call_pk)
+    form = BulkDecisionForm(request.POST, call=call)
+    if not form.is_valid():
+        errors_as_messages(request, form)
+        return redirect("grants:ranking", call.pk)
+    done = 0
+    for application in form.cleaned_data["applications"].order_by("-score"):
+        try:
+            services.decide(
+                application,
+                outcome=form.cleaned_data["outcome"],
+                amount=application.requested_amount,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+            done += 1
+        except REFUSED as error:
+            messages.error(request, f"{application.reference} : {error}")
+    messages.success(request, _("%(count)d decisions recorded.") % {"count": done})
+    return redirect("grants:ranking", call.pk)
+
+
+@login_required
+@require_POST
+def minutes_close(request, pk):
+    require(request, "grants.run_evaluation")
+    minutes = get_object_or_404(CommitteeMinutes, pk=pk)
+    try:
+        services.close_minutes(minutes, by=request.user)
+        messages.success(
+            request, _("The minutes are closed; the approved applications are grants.")
+        )
+    except REFUSED as error:
+        messages.error(request, str(error))
+    return redirect("grants:ranking", minutes.call_id)
+
+
+@login_required
+@require_POST
+def minutes_reopen(request, pk):
+    require(request, "grants.run_evaluation")
+    minutes = get_object_or_404(CommitteeMinutes, pk=pk)
+    form = ReopenMinutesForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise EvaluationError(_("Say why the minutes are reopened: it stays on record."))
+        services.reopen_minutes(minutes, by=request.user, reason=form.cleaned_data["reason"])
+        messages.warning(request, _("The minutes are reopened."))
+    except REFUSED as error:
+        messages.error(request, str(error))
+    return redirect("grants:ranking", minutes.call_id)
+
+
+@login_required
+@require_GET
+def minutes_pdf(request, pk):
+    require(request, "grants.view_evaluation")
+    minutes = get_object_or_404(CommitteeMinutes.objects.select_related("call"), pk=pk)
+    filename = f"pv-{minutes.call.programme.code}-{minutes.call.edition}-{minutes.number}.pdf"
+    if minutes.pdf:
+        return serve_file(minutes.pdf, filename=filename, content_type="application/pdf")
+    from django.http import HttpResponse
+
+    from grants.minutes import minutes_pdf as render_minutes
+
+    response = HttpResponse(render_minutes(minutes), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,163 @@
+"""Forms of the ministry's side: workspace filters, admissibility, assignment, scores,
+consensus and decisions."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from associations.forms import NamedChoiceField
+from associations.models import Province, Region
+from grants.models import Application, Decision
+
+SORTS = {
+    "reference": ("reference", _("Reference")),
+    "-score": ("-score", _("Score (highest first)")),
+    "-requested_amount": ("-requested_amount", _("Amount requested (highest first)")),
+    "submitted_at": ("submitted_at", _("Submitted (oldest first)")),
+    "association": ("association__name_fr", _("Association")),
+}
+
+
+class WorkspaceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    domain = forms.ModelChoiceField(None, label=_("Domain"), required=False)
+    region = NamedChoiceField(Region.objects.all(), label=_("Region"), required=False)
+    province = NamedChoiceField(Province.objects.all(), label=_("Province"), required=False)
+    status = forms.ChoiceField(label=_("State"), required=False)
+    score_min = forms.DecimalField(
+        label=_("Score from"), required=False, min_value=0, max_value=100
+    )
+    score_max = forms.DecimalField(label=_("Score to"), required=False, min_value=0, max_value=100)
+    reviewer = forms.ModelChoiceField(None, label=_("Reviewer"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=[(k, v[1]) for k, v in SORTS.items()]
+    )
+
+    def __init__(self, *args, call, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].queryset = call.call_domains.select_related("domain")
+        self.fields["domain"].label_from_instance = lambda line: line.domain.name
+        self.fields["status"].choices = [("", _("All")), *Application.Status.choices]
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda u: u.get_full_name() or u.email
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs["class"] = css
+
+
+class InadmissibleForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reasons for inadmissibility"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+
+class ComplementRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("What is missing"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+    due_at = forms.DateTimeField(
+        label=_("Answer due by"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+    )
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(None, label=_("Reviewer"))
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda u: u.get_full_name() or u.email
+        self.fields["reviewer"].widget.attrs["class"] = "form-select form-select-sm"
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("The conflict of interest"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+class ReviewForm(forms.Form):
+    """One score and comment per criterion of the call's grid, and an overall comment."""
+
+    comment = forms.CharField(
+        label=_("Overall comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+                label=criterion.name,
+                required=False,
+                min_value=0,
+                max_value=criterion.max_score,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}),
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )
+
+    def rows(self):
+        return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def values(self) -> dict:
+        return {
+            c.pk: (
+                self.cleaned_data.get(f"score_{c.pk}"),
+                self.cleaned_data.get(f"comment_{c.pk}", ""),
+            )
+            for c in self.criteria
+        }
+
+
+class ConsensusForm(forms.Form):
+    score = forms.DecimalField(
+        label=_("Consensus score (out of 100)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
+    amount = forms.DecimalField(
+        label=_("Amount approved (DH)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+    )
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+
+class BulkDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
+    applications = forms.ModelMultipleChoiceField(Application.objects.none())
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = Application.objects.filter(call=call)
+
+
+class ReopenMinutesForm(forms.Form):
+    reason = forms.CharField(label=_("Why reopen the minutes?"))
