@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from calls.models import (
 )
 from grants.models import (
     Application,
+    ApplicationDocument,
     Beneficiaries,
     BudgetLine,
     ComplementRequest,
@@ -322,10 +324,17 @@ PLAN = (
 )
 
 
-def _weighted(values, criteria) -> Decimal:
-    total_weight = sum(c.weight for c in criteria)
-    score = sum(c.weight * Decimal(v) / c.max_score for v, c in zip(values, criteria, strict=True))
-    return (score / total_weight * 100).quantize(Decimal("0.01"))
+def _result(score_sets, criteria, call):
+    """The application's result by the portal's own rules (``grants.scoring``)."""
+    from grants import scoring
+
+    grid = [scoring.GridCriterion(c.pk, c.weight, c.max_score, c.pass_mark) for c in criteria]
+    reviews = [
+        {c.pk: Decimal(v) for v, c in zip(values, criteria, strict=True)} for values in score_sets
+    ]
+    return scoring.application_result(
+        grid, reviews, threshold=call.pass_threshold, gap=call.disagreement_gap
+    )
 
 
 def _build_application(*, call, association, call_domain, amount, reference, title, publics, user):
@@ -358,8 +367,26 @@ def _build_application(*, call, association, call_domain, amount, reference, tit
         Beneficiaries.objects.create(
             application=application, target_public=public, women=120, men=45
         )
+    for required in call.required_documents.all():
+        name = f"{required.code}.pdf"
+        document = ApplicationDocument(
+            application=application,
+            required_document=required,
+            original_name=name,
+            content_type="application/pdf",
+            size=len(DEMO_PDF),
+            uploaded_by=user,
+        )
+        document.file.save(name, ContentFile(DEMO_PDF), save=True)
     application.reference = reference
     return application
+
+
+# A minimal valid PDF: the demonstration applications' attached documents.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def live_applications(call: Call, associations, users) -> int:  # noqa: PLR0912
@@ -428,12 +455,11 @@ def live_applications(call: Call, associations, users) -> int:  # noqa: PLR0912
                             comment="Appréciation de démonstration.",
                         )
             elif step == S.REVIEWED:
-                complete = [s for s in scores if s]
-                totals = [_weighted(values, criteria) for values in complete]
+                result = _result([s for s in scores if s], criteria, call)
                 updates = {
-                    "score": (sum(totals) / len(totals)).quantize(Decimal("0.01")),
-                    "passes_grid": min(totals) >= call.pass_threshold,
-                    "needs_consensus": max(totals) - min(totals) > call.disagreement_gap,
+                    "score": result.score,
+                    "passes_grid": result.passes,
+                    "needs_consensus": result.needs_consensus,
                 }
             elif step in (S.APPROVED, S.WAITLISTED, S.REJECTED):
                 by = committee

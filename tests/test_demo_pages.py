@@ -56,3 +56,101 @@ def test_the_staff_officer_opens_the_verification_queue(client):
     assert (
         client.get(reverse("associations:verification", args=[association.pk])).status_code == 200
     )
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_staff_officer_walks_through_the_evaluation_of_the_open_call(client, language):
+    from calls.models import Call
+
+    client = _pages_of(client, "staff@demo.ma")
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    call = Call.objects.get(status="open")
+    urls = [
+        reverse("grants:evaluation_calls"),
+        reverse("grants:workspace", args=[call.pk]),
+        reverse("grants:ranking", args=[call.pk]),
+    ] + [
+        reverse("grants:instruction", args=[pk])
+        for pk in call.applications.exclude(status="draft").values_list("pk", flat=True)
+    ]
+
+    statuses = {url: client.get(url).status_code for url in urls}
+
+    assert set(statuses.values()) == {200}, statuses
+
+
+def test_a_demo_reviewer_opens_the_assigned_applications(client):
+    from grants.models import ReviewAssignment
+
+    client = _pages_of(client, "reviewer1@demo.ma")
+    assignments = ReviewAssignment.objects.filter(reviewer__email="reviewer1@demo.ma").exclude(
+        status="conflict"
+    )
+
+    assert client.get(reverse("grants:my_reviews")).status_code == 200
+    assert assignments.exists()
+    for assignment in assignments:
+        assert client.get(reverse("grants:review", args=[assignment.pk])).status_code == 200
+
+
+def test_the_open_call_goes_from_submitted_applications_to_signed_off_grants():
+    """The issue's walk-through on the demonstration data, with the portal's own services."""
+    from decimal import Decimal
+
+    from calls.models import Call, CallDomain
+    from grants.models import CommitteeMinutes, Decision, Grant, ReviewAssignment
+    from grants.services import evaluation as services
+
+    staff = User.objects.get(email="staff@demo.ma")
+    committee = User.objects.get(email="comite@demo.ma")
+    call = Call.objects.get(status="open")
+    envelopes_before = {cd.pk: (cd.envelope, cd.committed) for cd in call.call_domains.all()}
+
+    for application in call.applications.filter(status="submitted"):
+        services.declare_admissible(application, by=staff)
+    services.auto_assign(call, by=staff)
+    criteria = list(call.criteria.order_by("order"))
+    for assignment in ReviewAssignment.objects.filter(
+        application__call=call, status__in=["assigned", "in_progress"]
+    ):
+        if assignment.status == "assigned":
+            services.declare_no_conflict(assignment)
+        services.save_review(
+            assignment,
+            values={c.pk: (c.max_score * Decimal("0.8"), "") for c in criteria},
+            comment="Bon projet.",
+            submit=True,
+        )
+    for application in call.applications.filter(needs_consensus=True):
+        services.record_consensus(application, score=Decimal(70), comment="Réunion.", by=staff)
+    for line in CallDomain.objects.filter(call=call):
+        for application in line.applications.filter(status="reviewed").order_by("-score"):
+            line.refresh_from_db()
+            if application.requested_amount <= line.remaining and application.passes_grid:
+                services.decide(
+                    application,
+                    outcome="approved",
+                    amount=application.requested_amount,
+                    reason="",
+                    by=committee,
+                )
+            else:
+                services.decide(
+                    application, outcome="waitlisted", amount=None, reason="", by=committee
+                )
+    minutes = CommitteeMinutes.objects.get(call=call)
+    services.close_minutes(minutes, by=staff)
+
+    assert not call.applications.filter(status__in=["submitted", "admissible", "under_review"])
+    for line in CallDomain.objects.filter(call=call):
+        decisions = Decision.objects.filter(application__call_domain=line, outcome="approved")
+        approved = sum(d.amount for d in decisions)
+        envelope, _before = envelopes_before[line.pk]
+        assert line.committed == approved
+        assert line.committed <= envelope
+    assert (
+        Grant.objects.filter(application__call=call).count()
+        == Decision.objects.filter(application__call=call, outcome="approved").count()
+    )
+    minutes.refresh_from_db()
+    assert minutes.pdf

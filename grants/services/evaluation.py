@@ -500,6 +500,8 @@ def close_minutes(minutes, *, by) -> None:
             by=by,
             updates={"closed_at": timezone.now(), "closed_by": by},
         )
+        # decisions recorded outside the portal's committee page belong to these minutes too
+        Decision.objects.filter(application__call=locked.call, minutes=None).update(minutes=locked)
         approved = Decision.objects.filter(
             minutes=locked, outcome=Decision.Outcome.APPROVED
         ).select_related("application")

@@ -1,0 +1,178 @@
+"""Who may open what on the ministry's side; the workspace's queries and exports."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from grants.models import CommitteeMinutes
+from grants.services import evaluation as services
+from portal.roles import Role
+from tests.factories import (
+    ApplicationFactory,
+    CallDomainFactory,
+    CriterionFactory,
+    MembershipFactory,
+    user_with_role,
+)
+from tests.pages import page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """A call with one application under review by an assigned and a conflicted reviewer."""
+    line = CallDomainFactory(envelope=Decimal("500000"), max_grant=Decimal("200000"))
+    CriterionFactory(call=line.call)
+    staff = user_with_role(Role.STAFF)
+    application = ApplicationFactory(
+        call_domain=line, status="submitted", reference="AAP-2026-X-00001", title="=HYPERLINK()"
+    )
+    member = MembershipFactory(association=application.association).user
+    services.declare_admissible(application, by=staff)
+    assigned = user_with_role(Role.REVIEWER)
+    conflicted = user_with_role(Role.REVIEWER)
+    a_assigned = services.assign(application, assigned, by=staff)
+    a_conflicted = services.assign(application, conflicted, by=staff)
+    services.declare_conflict(a_conflicted, reason="Lien familial")
+    minutes = CommitteeMinutes.objects.create(call=line.call)
+    return {
+        "call": line.call,
+        "application": application,
+        "assignment": a_assigned,
+        "conflicted_assignment": a_conflicted,
+        "minutes": minutes,
+        "users": {
+            "staff": staff,
+            "reviewer_assigned": assigned,
+            "reviewer_not_assigned": user_with_role(Role.REVIEWER),
+            "reviewer_conflicted": conflicted,
+            "committee": user_with_role(Role.COMMITTEE),
+            "manager": user_with_role(Role.MANAGER),
+            "association_member": member,
+        },
+    }
+
+
+def _get_urls(w):
+    call, application, minutes = w["call"], w["application"], w["minutes"]
+    return {
+        "calls": reverse("grants:evaluation_calls"),
+        "workspace": reverse("grants:workspace", args=[call.pk]),
+        "instruction": reverse("grants:instruction", args=[application.pk]),
+        "ranking": reverse("grants:ranking", args=[call.pk]),
+        "minutes_pdf": reverse("grants:minutes_pdf", args=[minutes.pk]),
+        "my_reviews": reverse("grants:my_reviews"),
+        "review": reverse("grants:review", args=[w["assignment"].pk]),
+        "review_conflicted": reverse("grants:review", args=[w["conflicted_assignment"].pk]),
+    }
+
+
+def _post_urls(w):
+    call, application, minutes = w["call"], w["application"], w["minutes"]
+    return {
+        "auto_assign": reverse("grants:auto_assign", args=[call.pk]),
+        "admissibility": reverse("grants:admissibility", args=[application.pk]),
+        "assign": reverse("grants:assign", args=[application.pk]),
+        "consensus": reverse("grants:consensus", args=[application.pk]),
+        "decide": reverse("grants:decide", args=[application.pk]),
+        "decide_bulk": reverse("grants:decide_bulk", args=[call.pk]),
+        "minutes_close": reverse("grants:minutes_close", args=[minutes.pk]),
+        "minutes_reopen": reverse("grants:minutes_reopen", args=[minutes.pk]),
+    }
+
+
+OK = 200
+GO = 302  # the action ran (or refused with a message) and sent the user back
+NO = 404
+
+# GET pages: (calls, workspace, instruction, ranking, minutes_pdf, my_reviews, review,
+# review_conflicted)
+GETS = {
+    "staff": (OK, OK, OK, OK, OK, NO, NO, NO),
+    "reviewer_assigned": (NO, NO, NO, NO, NO, OK, OK, NO),
+    "reviewer_not_assigned": (NO, NO, NO, NO, NO, OK, NO, NO),
+    "reviewer_conflicted": (NO, NO, NO, NO, NO, OK, NO, NO),
+    "committee": (OK, OK, OK, OK, OK, NO, NO, NO),
+    "manager": (OK, OK, OK, OK, OK, NO, NO, NO),
+    "association_member": (NO, NO, NO, NO, NO, NO, NO, NO),
+}
+# POST actions: (auto_assign, admissibility, assign, consensus, decide, decide_bulk,
+# minutes_close, minutes_reopen)
+POSTS = {
+    "staff": (GO, GO, GO, GO, GO, GO, GO, GO),
+    "reviewer_assigned": (NO,) * 8,
+    "reviewer_not_assigned": (NO,) * 8,
+    "reviewer_conflicted": (NO,) * 8,
+    "committee": (NO, NO, NO, NO, GO, GO, NO, NO),
+    "manager": (NO,) * 8,
+    "association_member": (NO,) * 8,
+}
+
+
+@pytest.mark.parametrize("role", list(GETS))
+def test_the_permission_matrix_of_every_page_and_action(client, world, role):
+    client.force_login(world["users"][role])
+
+    gets = tuple(client.get(url).status_code for url in _get_urls(world).values())
+    data = {"action": "admissible"}  # the admissibility form's buttons say which action
+    posts = tuple(client.post(url, data).status_code for url in _post_urls(world).values())
+
+    assert gets == GETS[role]
+    assert posts == POSTS[role]
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client, world):
+    for url in [*_get_urls(world).values(), *_post_urls(world).values()]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/accounts/login/" in response.url
+
+
+def _workspace_queries(client, call) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("grants:workspace", args=[call.pk])).status_code == 200
+    return len(queries)
+
+
+def test_the_workspace_queries_do_not_grow_with_the_applications(client, world):
+    client.force_login(world["users"]["staff"])
+    call = world["call"]
+    few = _workspace_queries(client, call)
+    line = call.call_domains.get()
+    for n in range(15):
+        ApplicationFactory(call_domain=line, status="submitted", reference=f"AAP-2026-X-1{n:04d}")
+
+    assert _workspace_queries(client, call) == few
+
+
+def test_the_workspace_filters_and_exports_the_filtered_list(client, world):
+    call = world["call"]
+    line = call.call_domains.get()
+    ApplicationFactory(call_domain=line, status="submitted", reference="AAP-2026-X-00099")
+    client.force_login(world["users"]["staff"])
+    url = reverse("grants:workspace", args=[call.pk])
+
+    filtered = page(client.get(url, {"status": "under_review"}))
+    by_reviewer = page(client.get(url, {"reviewer": world["users"]["reviewer_assigned"].pk}))
+    csv = client.get(url, {"status": "under_review", "export": "csv"}).content.decode("utf-8-sig")
+    xlsx = client.get(url, {"q": "X-00001", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+
+    assert "AAP-2026-X-00001" in filtered
+    assert "AAP-2026-X-00099" not in filtered
+    assert "AAP-2026-X-00099" not in by_reviewer
+    assert "AAP-2026-X-00001" in csv
+    assert "AAP-2026-X-00099" not in csv
+    assert "'=HYPERLINK()" in csv  # formula neutralised
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2
+    assert rows[1][0] == "AAP-2026-X-00001"
+    assert rows[1][5] == "'=HYPERLINK()"
+    assert rows[1][6] == 100000  # amounts stay numbers
+    assert not isinstance(rows[1][6], str)
