@@ -27,3 +27,21 @@ def expire_complement_requests() -> int:
     from grants.services.evaluation import expire_complements
 
     return expire_complements()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def prepare_grants(grant_ids: list[int]) -> None:
+    """Tranches, reports due and the convention PDF of newly approved grants."""
+    from grants.models import Grant
+    from grants.services.followup import prepare_grant
+
+    for grant in Grant.objects.filter(pk__in=grant_ids):
+        prepare_grant(grant)
+
+
+@shared_task
+def remind_overdue_reports() -> int:
+    """Remind associations of their overdue reports (at most once a week each)."""
+    from grants.services.followup import remind_overdue
+
+    return remind_overdue()

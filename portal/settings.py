@@ -127,6 +127,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "grants.tasks.close_reopened_applications",
         "schedule": 60.0,
     },
+    "remind-overdue-reports": {
+        "task": "grants.tasks.remind_overdue_reports",
+        "schedule": 6 * 3600.0,
+    },
     "expire-complement-requests": {
         "task": "grants.tasks.expire_complement_requests",
         "schedule": 300.0,

@@ -38,10 +38,8 @@ from grants.models import (
     ComplementRequest,
     Decision,
     Grant,
-    GrantReport,
     ReviewAssignment,
     Score,
-    Tranche,
 )
 from portal.models import User
 from portal.roles import Role
@@ -486,42 +484,26 @@ def live_applications(call: Call, associations, users) -> int:  # noqa: PLR0912
 
 
 def _grant_for(application: Application, call: Call, staff: User, *, active: bool) -> Grant:
-    amount = application.requested_amount
+    """The grant of an approved demonstration application, prepared by the portal's own
+    service (tranches, reports due, convention PDF) and, for one of them, signed."""
+    from grants.services.followup import prepare_grant, sign
+
     grant = Grant.objects.create(
         application=application,
         reference=application.reference.replace("AAP-", "SUB-", 1),
-        amount=amount,
+        amount=application.requested_amount,
         awarded_on=timezone.localdate(),
         status=Grant.Status.PENDING_SIGNATURE,
     )
     record_creation(grant, by=staff)
-    first = (amount * Decimal("0.60")).quantize(Decimal("0.01"))
-    for rule, part in zip(
-        call.tranche_rules.order_by("order"), (first, amount - first), strict=True
-    ):
-        tranche = Tranche.objects.create(
-            grant=grant,
-            order=rule.order,
-            percentage=rule.percentage,
-            amount=part,
-            condition=rule.condition,
-        )
-        record_creation(tranche, by=staff)
+    prepare_grant(grant, by=staff)
     if active:
-        transition(
+        sign(
             grant,
-            Grant.Status.ACTIVE,
+            signed_on=timezone.localdate(),
+            scan=ContentFile(DEMO_PDF, name="convention-signee.pdf"),
             by=staff,
-            reason="Convention signée",
-            updates={"starts_on": timezone.localdate()},
         )
-        for kind, months in ((GrantReport.Kind.INTERIM, 6), (GrantReport.Kind.FINAL, 12)):
-            report = GrantReport.objects.create(
-                grant=grant,
-                kind=kind,
-                due_on=timezone.localdate() + dt.timedelta(days=30 * months),
-            )
-            record_creation(report, by=staff)
     return grant
 
 

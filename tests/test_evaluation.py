@@ -444,3 +444,54 @@ def test_two_committee_members_approving_at_the_same_moment_never_exceed_the_env
     assert sorted(outcomes) == ["approved", "refused"]
     assert line.committed == D("200000")
     assert CallDomain.objects.get(pk=line.pk).remaining == D("100000")
+
+
+def test_an_approved_application_becomes_a_grant_followed_to_closure(
+    line, staff_user, django_capture_on_commit_callbacks
+):
+    from conventions.models import Convention
+    from grants.services import followup
+    from tests.apply_helpers import pdf_upload
+
+    committee = user_with_role(Role.COMMITTEE)
+    application = _reviewed(line, [(8, 15)], requested=D("120000"))
+    services.decide(application, outcome="approved", amount=D("100000"), reason="", by=committee)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_minutes(CommitteeMinutes.objects.get(call=line.call), by=staff_user)
+    grant = Grant.objects.get(application=application)
+    assert (grant.amount, grant.status) == (D("100000"), "pending_signature")
+    assert Convention.objects.get(grant=grant).generated_pdf  # prepared after the commit
+    assert [t.amount for t in grant.tranches.order_by("order")] == [D("60000"), D("40000")]
+
+    followup.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+    for tranche in grant.tranches.order_by("order"):
+        if tranche.condition == "interim_report":
+            report = grant.reports.get(kind="interim")
+            followup.submit_report(
+                report,
+                activities_done="Fait.",
+                difficulties="",
+                beneficiaries={},
+                expenses=[],
+                by=staff_user,
+            )
+            followup.review_report(report, accept=True, comment="", by=staff_user)
+        followup.release(tranche, by=staff_user)
+        followup.pay(
+            tranche, paid_on=timezone.localdate(), reference=f"OV-{tranche.order}", by=staff_user
+        )
+    final = grant.reports.get(kind="final")
+    followup.submit_report(
+        final,
+        activities_done="Tout.",
+        difficulties="",
+        beneficiaries={},
+        expenses=[],
+        by=staff_user,
+    )
+    followup.review_report(final, accept=True, comment="", by=staff_user)
+    followup.close(grant, by=staff_user)
+
+    grant.refresh_from_db()
+    assert (grant.status, grant.paid_amount) == ("closed", D("100000"))
+    assert [c.to_state for c in grant.status_history] == ["pending_signature", "active", "closed"]

@@ -161,3 +161,11 @@ def test_home_shows_the_open_calls_and_headline_figures(client):
     assert "Appel 2026 aux associations" in text
     assert "appels ouverts en ce moment" in text
     assert "projets financés depuis 2017" in text
+
+
+def test_a_missing_page_says_so_in_the_portal_s_layout(client):
+    response = client.get("/appels/inexistant/9999/")
+
+    assert response.status_code == 404
+    assert "Page introuvable" in page(response)
+    assert "Retour à l'accueil" in page(response)

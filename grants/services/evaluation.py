@@ -33,7 +33,7 @@ from grants.models import (
 from grants.services.apply import missing_documents, notify_status
 from portal.money import format_amount
 from portal.roles import Role
-from portal.workflow import transition
+from portal.workflow import record_creation, transition
 
 S = Application.Status
 
@@ -505,9 +505,10 @@ def close_minutes(minutes, *, by) -> None:
         approved = Decision.objects.filter(
             minutes=locked, outcome=Decision.Outcome.APPROVED
         ).select_related("application")
+        grant_ids = []
         for decision in approved:
             application = decision.application
-            Grant.objects.update_or_create(
+            grant, created = Grant.objects.get_or_create(
                 application=application,
                 defaults={
                     "reference": application.reference.replace(f"{locked.call.code}-", "SUB-", 1),
@@ -515,6 +516,16 @@ def close_minutes(minutes, *, by) -> None:
                     "awarded_on": timezone.localdate(),
                 },
             )
+            if created:
+                record_creation(grant, by=by)
+            grant_ids.append(grant.pk)
+
+        def prepare():
+            from grants.tasks import prepare_grants
+
+            prepare_grants.delay(grant_ids)
+
+        transaction.on_commit(prepare)
         from django.core.files.base import ContentFile
 
         locked.pdf.save(

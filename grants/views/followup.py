@@ -1,0 +1,419 @@
+"""Funded projects: the list and dashboard for the ministry, each grant's page with its
+convention, tranches, reports, visits and audits, and the association's reports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conventions.models import Convention
+from grants.forms.followup import (
+    AuditForm,
+    CancelForm,
+    NoteForm,
+    PaymentForm,
+    ReasonForm,
+    RecommendationForm,
+    ReportForm,
+    ReportReviewForm,
+    SignForm,
+    VisitForm,
+)
+from grants.models import Audit, AuditRecommendation, Grant, GrantReport, Tranche
+from grants.permissions.followup import readable_grant, require
+from grants.services import followup as services
+from grants.services.followup import FollowUpError
+from portal.files import serve_file, validate_upload, validate_upload_count
+from portal.forms import errors_as_messages
+from portal.workflow import IllegalTransition, StaleState, history
+
+REFUSED = (FollowUpError, IllegalTransition, StaleState)
+
+
+@login_required
+@require_GET
+def grant_list(request):
+    """Every grant with what was paid and what remains, and what needs attention."""
+    require(request, "grants.view_followup")
+    grants = Grant.objects.select_related("application__association", "application__call").order_by(
+        "-awarded_on", "reference"
+    )
+    status = request.GET.get("status")
+    if status in Grant.Status.values:
+        grants = grants.filter(status=status)
+    if q := request.GET.get("q", "").strip():
+        grants = grants.filter(
+            Q(reference__icontains=q) | Q(application__association__name_fr__icontains=q)
+        )
+    totals = grants.aggregate(amount=Sum("amount"), paid=Sum("paid_amount"))
+    today = timezone.localdate()
+    soon = today + timezone.timedelta(days=90)
+    return render(
+        request,
+        "grants/followup/list.html",
+        {
+            "page": Paginator(grants, 50).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": Grant.Status.choices,
+            "totals": totals,
+            "overdue": services.overdue_reports(today=today)[:50],
+            "ending": Convention.objects.filter(ends_on__range=(today, soon))
+            .exclude(status__in=["ended", "terminated"])
+            .select_related("partner_type")
+            .order_by("ends_on")[:20],
+            "meetings": _upcoming_meetings(today),
+        },
+    )
+
+
+def _upcoming_meetings(today):
+    from conventions.models import CommitteeMeeting
+
+    return (
+        CommitteeMeeting.objects.filter(held_on__gte=today)
+        .select_related("convention")
+        .order_by("held_on")[:20]
+    )
+
+
+@login_required
+@require_GET
+def grant_detail(request, pk):
+    grant = readable_grant(request, pk)
+    staff = request.user.has_perm("grants.run_followup")
+    convention = Convention.objects.filter(grant=grant).first()
+    tranches = list(grant.tranches.order_by("order"))
+    for tranche in tranches:
+        tranche.ready = tranche.status == Tranche.Status.PLANNED and services.condition_holds(
+            tranche
+        )
+    return render(
+        request,
+        "grants/followup/detail.html",
+        {
+            "grant": grant,
+            "application": grant.application,
+            "convention": convention,
+            "tranches": tranches,
+            "committed": sum(
+                (t.amount for t in tranches if t.status == Tranche.Status.RELEASED), 0
+            ),
+            "reports": grant.reports.order_by("due_on").prefetch_related(
+                "beneficiaries__target_public", "expenses"
+            ),
+            "visits": grant.visits.select_related("officer").prefetch_related("files"),
+            "audits": grant.audits.prefetch_related("recommendations"),
+            "history": history(grant),
+            "staff": staff,
+            "today": timezone.localdate(),
+            "closure_problems": services.closure_problems(grant),
+            "forms": {
+                "sign": SignForm(),
+                "payment": PaymentForm(initial={"paid_on": timezone.localdate()}),
+                "review": ReportReviewForm(),
+                "visit": VisitForm(initial={"visited_on": timezone.localdate()}),
+                "audit": AuditForm(initial={"started_on": timezone.localdate()}),
+                "recommendation": RecommendationForm(),
+                "note": NoteForm(),
+                "reason": ReasonForm(),
+                "cancel": CancelForm(),
+            }
+            if staff
+            else {},
+        },
+    )
+
+
+def _staff_grant(request, pk) -> Grant:
+    """The grant for a staff officer to act on; 403 for those who may only read it (managers,
+    its association), 404 for everyone else."""
+    if request.user.has_perm("grants.run_followup"):
+        return get_object_or_404(Grant, pk=pk)
+    readable_grant(request, pk)
+    raise PermissionDenied
+
+
+def _back(grant):
+    return redirect("grants:grant", grant.pk)
+
+
+@login_required
+@require_POST
+def prepare(request, pk):
+    grant = _staff_grant(request, pk)
+    services.prepare_grant(grant, by=request.user)
+    messages.success(request, _("The convention and the schedule are ready."))
+    return _back(grant)
+
+
+@login_required
+@require_POST
+def sign(request, pk):
+    grant = _staff_grant(request, pk)
+    form = SignForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.sign(
+                grant,
+                signed_on=form.cleaned_data["signed_on"],
+                scan=form.cleaned_data["scan"],
+                by=request.user,
+            )
+            messages.success(request, _("The convention is signed; the grant is active."))
+        except REFUSED as error:
+            messages.error(request, str(error))
+    else:
+        errors_as_messages(request, form)
+    return _back(grant)
+
+
+@login_required
+@require_POST
+def tranche_release(request, pk, tranche_pk):
+    grant = _staff_grant(request, pk)
+    tranche = get_object_or_404(Tranche, pk=tranche_pk, grant=grant)
+    try:
+        services.release(tranche, by=request.user)
+        messages.success(request, _("The tranche is released for payment."))
+    except REFUSED as error:
+        messages.error(request, str(error))
+    return _back(grant)
+
+
+@login_required
+@require_POST
+def tranche_pay(request, pk, tranche_pk):
+    grant = _staff_grant(request, pk)
+    tranche = get_object_or_404(Tranche, pk=tranche_pk, grant=grant)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pay(
+                tranche,
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+                by=request.user,
+            )
+            messages.success(request, _("The payment is recorded."))
+        except REFUSED as error:
+            messages.error(request, str(error))
+    else:
+        errors_as_messages(request, form)
+    return _back(grant)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, pk, report_pk):
+    """The association writes and sends its report; everyone who may read the grant reads it."""
+    grant = readable_grant(request, pk)
+    report = get_object_or_404(GrantReport, pk=report_pk, grant=grant)
+    is_member = grant.application.association.memberships.filter(user=request.user).exists()
+    editable = is_member and report.status in {
+        GrantReport.Status.EXPECTED,
+        GrantReport.Status.CORRECTIONS,
+    }
+    domain = grant.application.call_domain.domain if grant.application.call_domain_id else None
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        publics=domain.target_publics.all() if domain else [],
+        budget_lines=grant.application.budget_lines.all(),
+    )
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        files = [f for key, f in request.FILES.items() if key.startswith("receipt_")]
+        try:
+            validate_upload_count(files)
+        except Exception as error:  # ValidationError: one message
+            form.add_error(None, error)
+        if form.is_valid():
+            try:
+                services.submit_report(
+                    report,
+                    activities_done=form.cleaned_data["activities_done"],
+                    difficulties=form.cleaned_data["difficulties"],
+                    beneficiaries=form.beneficiaries(),
+                    expenses=form.expenses(),
+                    by=request.user,
+                )
+            except REFUSED as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Your report is sent to the ministry."))
+                return _back(grant)
+    return render(
+        request,
+        "grants/followup/report.html",
+        {"grant": grant, "report": report, "form": form, "editable": editable},
+    )
+
+
+@login_required
+@require_POST
+def report_review(request, pk, report_pk):
+    grant = _staff_grant(request, pk)
+    report = get_object_or_404(GrantReport, pk=report_pk, grant=grant)
+    form = ReportReviewForm(request.POST)
+    form.is_valid()
+    try:
+        services.review_report(
+            report,
+            accept=request.POST.get("decision") == "accept",
+            comment=form.cleaned_data.get("comment", ""),
+            by=request.user,
+        )
+        messages.success(request, _("The report's review is recorded."))
+    except REFUSED as error:
+        messages.error(request, str(error))
+    return _back(grant)
+
+
+@login_required
+@require_GET
+def expense_receipt(request, pk, report_pk, expense_pk):
+    grant = readable_grant(request, pk)
+    report = get_object_or_404(GrantReport, pk=report_pk, grant=grant)
+    expense = get_object_or_404(report.expenses, pk=expense_pk)
+    return serve_file(
+        expense.receipt, filename=expense.original_name, content_type=expense.content_type
+    )
+
+
+@login_required
+@require_POST
+def visit(request, pk):
+    grant = _staff_grant(request, pk)
+    form = VisitForm(request.POST)
+    files = request.FILES.getlist("files")
+    if form.is_valid():
+        try:
+            validate_upload_count(files)
+            for upload in files:
+                upload.checked = validate_upload(upload)
+        except Exception as error:  # ValidationError of a file
+            if not hasattr(error, "messages"):
+                raise
+            messages.error(request, " ".join(error.messages))
+            return _back(grant)
+        services.record_visit(grant, files=files, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The visit is recorded."))
+    else:
+        errors_as_messages(request, form)
+    return _back(grant)
+
+
+@login_required
+@require_GET
+def visit_file(request, pk, file_pk):
+    grant = readable_grant(request, pk)
+    if not request.user.has_perm("grants.view_followup"):
+        raise Http404
+    from grants.models import FieldVisitFile
+
+    document = get_object_or_404(FieldVisitFile, pk=file_pk, visit__grant=grant)
+    return serve_file(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )
+
+
+@login_required
+@require_POST
+def audit(request, pk):
+    grant = _staff_grant(request, pk)
+    form = AuditForm(request.POST)
+    if form.is_valid():
+        services.open_audit(grant, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The audit is recorded."))
+    else:
+        errors_as_messages(request, form)
+    return _back(grant)
+
+
+@login_required
+@require_POST
+def audit_action(request, pk, audit_pk):
+    grant = _staff_grant(request, pk)
+    audit = get_object_or_404(Audit, pk=audit_pk, grant=grant)
+    action = request.POST.get("action")
+    try:
+        if action == "recommend":
+            form = RecommendationForm(request.POST)
+            if not form.is_valid():
+                errors_as_messages(request, form)
+                return _back(grant)
+            services.add_recommendation(audit, by=request.user, **form.cleaned_data)
+        elif action == "close_recommendation":
+            recommendation = get_object_or_404(
+                AuditRecommendation, pk=request.POST.get("recommendation"), audit=audit
+            )
+            services.close_recommendation(
+                recommendation, note=request.POST.get("note", ""), by=request.user
+            )
+        elif action == "close":
+            services.close_audit(audit, by=request.user)
+        else:
+            raise Http404
+        messages.success(request, _("The audit is updated."))
+    except REFUSED as error:
+        messages.error(request, str(error))
+    return _back(grant)
+
+
+@login_required
+@require_POST
+def grant_action(request, pk):
+    """Suspend, resume, cancel (with the amount to reimburse) or close a grant."""
+    grant = _staff_grant(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "suspend":
+            services.suspend(grant, reason=request.POST.get("reason", ""), by=request.user)
+        elif action == "resume":
+            services.resume(grant, by=request.user)
+        elif action == "cancel":
+            form = CancelForm(request.POST)
+            if not form.is_valid():
+                errors_as_messages(request, form)
+                return _back(grant)
+            services.cancel(
+                grant,
+                reimbursement=form.cleaned_data["reimbursement"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        elif action == "close":
+            services.close(grant, by=request.user)
+        else:
+            raise Http404
+        messages.success(request, _("The grant is updated."))
+    except REFUSED as error:
+        messages.error(request, str(error))
+    return _back(grant)
+
+
+@login_required
+@require_GET
+def convention_file(request, pk, which):
+    grant = readable_grant(request, pk)
+    convention = get_object_or_404(Convention, grant=grant)
+    field = {"pdf": convention.generated_pdf, "signe": convention.signed_scan}.get(which)
+    if field is None:
+        raise Http404
+    if which == "pdf" and not field:
+        from grants.conventions import convention_pdf
+
+        response = HttpResponse(convention_pdf(grant), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{convention.reference}.pdf"'
+        return response
+    suffix = "-signee" if which == "signe" else ""
+    return serve_file(
+        field, filename=f"{convention.reference}{suffix}.pdf", content_type="application/pdf"
+    )

@@ -1,0 +1,366 @@
+"""Funded projects: convention, tranches and payments, reports, visits, audits, closure."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from conventions.models import Convention
+from grants.conventions import amount_in_words
+from grants.models import Grant, GrantReport, Tranche
+from grants.services import followup as services
+from grants.services.followup import FollowUpError
+from portal.roles import Role
+from tests.apply_helpers import pdf_upload
+from tests.factories import (
+    BudgetLineFactory,
+    GrantFactory,
+    MembershipFactory,
+    TrancheRuleFactory,
+    user_with_role,
+)
+from tests.pages import page
+from tests.pdftext import contains_arabic, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+@pytest.fixture
+def grant():
+    """An approved grant of 150 000,50 DH, awaiting signature, prepared by the service."""
+    grant = GrantFactory(
+        amount=D("150000.50"), status="pending_signature", reference="SUB-2026-VIO-00001"
+    )
+    call = grant.application.call
+    TrancheRuleFactory(call=call, order=1, percentage=D(60), condition="signature")
+    TrancheRuleFactory(call=call, order=2, percentage=D(40), condition="interim_report")
+    BudgetLineFactory(application=grant.application)
+    MembershipFactory(association=grant.application.association)
+    return services.prepare_grant(grant)
+
+
+def test_preparing_a_grant_makes_its_tranches_reports_and_convention(grant):
+    tranches = list(grant.tranches.order_by("order"))
+    convention = Convention.objects.get(grant=grant)
+
+    assert [(t.percentage, t.amount, t.condition) for t in tranches] == [
+        (D(60), D("90000.30"), "signature"),
+        (D(40), D("60000.20"), "interim_report"),
+    ]
+    assert sum(t.amount for t in tranches) == grant.amount
+    assert sorted(grant.reports.values_list("kind", flat=True)) == ["final", "interim"]
+    assert convention.kind == "grant"
+    assert convention.generated_pdf
+    services.prepare_grant(grant)  # idempotent
+    assert grant.tranches.count() == 2
+    assert Convention.objects.filter(grant=grant).count() == 1
+
+
+def test_the_convention_pdf_has_the_amount_in_figures_and_in_words(grant):
+    content = Convention.objects.get(grant=grant).generated_pdf.read()
+    text = pdf_text(content)
+
+    assert "150 000,50 DH" in text
+    assert "cent cinquante mille dirhams et cinquante centimes" in text
+    assert contains_arabic(content, amount_in_words(D("150000.50"), "ar"))
+
+
+def test_amounts_in_words():
+    assert amount_in_words(D("4022000"), "fr") == "quatre millions vingt-deux mille dirhams"
+    assert amount_in_words(D("1.01"), "fr") == "un dirham et un centime"
+    assert amount_in_words(D("150000"), "ar").endswith("درهم")
+
+
+def _accept(report, staff):
+    services.submit_report(
+        report,
+        activities_done="Ateliers tenus.",
+        difficulties="",
+        beneficiaries={},
+        expenses=[],
+        by=staff,
+    )
+    services.review_report(report, accept=True, comment="", by=staff)
+
+
+def test_a_grant_from_signature_to_closure(
+    client, grant, staff_user, django_capture_on_commit_callbacks
+):
+    client.force_login(staff_user)
+    first, second = grant.tranches.order_by("order")
+    url = lambda name, *args: reverse(name, args=[grant.pk, *args])  # noqa: E731
+
+    client.post(
+        url("grants:grant_sign"),
+        {"signed_on": timezone.localdate().isoformat(), "scan": pdf_upload("signee.pdf")},
+    )
+    client.post(url("grants:tranche_release", first.pk))
+    client.post(
+        url("grants:tranche_pay", first.pk),
+        {"paid_on": timezone.localdate().isoformat(), "reference": "OV-001"},
+    )
+    too_early = client.post(url("grants:tranche_release", second.pk), follow=True)
+    interim = grant.reports.get(kind="interim")
+    member = grant.application.association.memberships.first().user
+    client.force_login(member)
+    client.post(
+        url("grants:grant_report", interim.pk),
+        {"activities_done": "Dix ateliers.", "difficulties": "", **dict.fromkeys([], 0)},
+    )
+    interim.refresh_from_db()
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("grants:report_review", interim.pk), {"decision": "accept", "comment": "Bien."}
+        )
+    client.post(url("grants:tranche_release", second.pk))
+    client.post(
+        url("grants:tranche_pay", second.pk),
+        {"paid_on": timezone.localdate().isoformat(), "reference": "OV-002"},
+    )
+    _accept(grant.reports.get(kind="final"), staff_user)
+    client.post(url("grants:grant_action"), {"action": "close"})
+
+    grant.refresh_from_db()
+    assert "ne peut pas encore être libérée" in page(too_early)
+    assert interim.status == "submitted"
+    assert grant.paid_amount == grant.amount
+    assert grant.status == "closed"
+    assert Convention.objects.get(grant=grant).status == "ended"
+    assert [c.to_state for c in grant.status_history] == ["active", "closed"]
+    assert any("SUB-2026-VIO-00001" in m.subject for m in mail.outbox)  # report accepted
+
+
+def test_a_payment_beyond_the_grant_is_refused(grant, staff_user):
+    services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+    first = grant.tranches.get(order=1)
+    services.release(first, by=staff_user)
+    Grant.objects.filter(pk=grant.pk).update(paid_amount=D("60000.21"))  # paid elsewhere
+
+    with pytest.raises(FollowUpError):
+        services.pay(first, paid_on=timezone.localdate(), reference="OV-9", by=staff_user)
+
+    first.refresh_from_db()
+    assert first.status == "released"
+    assert Grant.objects.get(pk=grant.pk).paid_amount == D("60000.21")
+
+
+def test_a_tranche_waits_for_its_report(grant, staff_user):
+    services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+    second = grant.tranches.get(order=2)
+
+    with pytest.raises(FollowUpError, match="ne peut pas encore"):
+        services.release(second, by=staff_user)
+    _accept(grant.reports.get(kind="interim"), staff_user)
+    services.release(second, by=staff_user)
+
+    assert Tranche.objects.get(pk=second.pk).status == "released"
+
+
+def test_no_tranche_before_the_convention_is_signed(grant, staff_user):
+    with pytest.raises(FollowUpError):
+        services.release(grant.tranches.get(order=1), by=staff_user)
+
+
+def test_overdue_reports_on_known_dates(grant, staff_user, django_capture_on_commit_callbacks):
+    services.sign(grant, signed_on=dt.date(2026, 1, 5), scan=pdf_upload(), by=staff_user)
+    GrantReport.objects.filter(grant=grant, kind="interim").update(due_on=dt.date(2026, 7, 5))
+    GrantReport.objects.filter(grant=grant, kind="final").update(due_on=dt.date(2027, 2, 5))
+
+    assert list(services.overdue_reports(today=dt.date(2026, 7, 5))) == []
+    overdue = list(services.overdue_reports(today=dt.date(2026, 7, 6)))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminded = services.remind_overdue(today=dt.date(2026, 7, 6))
+    again = services.remind_overdue(today=dt.date(2026, 7, 6))
+
+    assert [r.kind for r in overdue] == ["interim"]
+    assert (reminded, again) == (1, 0)  # at most one reminder a week
+    assert "SUB-2026-VIO-00001" in mail.outbox[-1].subject
+
+
+def test_the_association_sends_its_report_with_beneficiaries_and_receipts(
+    client, grant, staff_user
+):
+    services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+    report = grant.reports.get(kind="interim")
+    line = grant.application.budget_lines.get()
+    public = grant.application.call_domain.domain.target_publics.create(
+        code="femmes-rep", name_fr="Femmes"
+    )
+    member = grant.application.association.memberships.first().user
+    client.force_login(member)
+
+    client.post(
+        reverse("grants:grant_report", args=[grant.pk, report.pk]),
+        {
+            "activities_done": "Douze ateliers.",
+            f"women_{public.pk}": "80",
+            f"men_{public.pk}": "12",
+            f"spent_{line.pk}": "45000",
+            f"receipt_{line.pk}": pdf_upload("facture.pdf"),
+        },
+    )
+
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert report.beneficiaries.get().women == 80
+    expense = report.expenses.get()
+    assert (expense.amount, expense.original_name) == (D("45000"), "facture.pdf")
+    receipt = client.get(reverse("grants:expense_receipt", args=[grant.pk, report.pk, expense.pk]))
+    assert receipt.status_code == 200
+
+
+def test_visits_audits_and_recommendations_followed_to_closure(grant, staff_user):
+    visit = services.record_visit(
+        grant,
+        visited_on=timezone.localdate(),
+        findings="Local conforme.",
+        rating=4,
+        files=[],
+        by=staff_user,
+    )
+    audit = services.open_audit(
+        grant,
+        kind="external",
+        auditor="Cabinet X",
+        started_on=timezone.localdate(),
+        findings="",
+        by=staff_user,
+    )
+    recommendation = services.add_recommendation(
+        audit, text="Tenir un registre.", due_on=None, by=staff_user
+    )
+
+    with pytest.raises(FollowUpError):
+        services.close_audit(audit, by=staff_user)
+    services.close_recommendation(recommendation, note="Registre ouvert.", by=staff_user)
+    services.close_audit(audit, by=staff_user)
+
+    audit.refresh_from_db()
+    assert visit.rating == 4
+    assert audit.status == "closed"
+
+
+def test_cancelling_records_what_must_be_reimbursed(grant, staff_user):
+    services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+    first = grant.tranches.get(order=1)
+    services.release(first, by=staff_user)
+    services.pay(first, paid_on=timezone.localdate(), reference="OV-1", by=staff_user)
+
+    with pytest.raises(FollowUpError):
+        services.cancel(
+            grant, reimbursement=D("90000.31"), reason="Projet abandonné", by=staff_user
+        )
+    services.cancel(grant, reimbursement=D("90000.30"), reason="Projet abandonné", by=staff_user)
+
+    grant.refresh_from_db()
+    assert (grant.status, grant.reimbursement_amount) == ("cancelled", D("90000.30"))
+    assert grant.tranches.get(order=2).status == "cancelled"
+
+
+def test_a_grant_cannot_close_before_its_final_report_and_payments(grant, staff_user):
+    services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+
+    with pytest.raises(FollowUpError, match="rapport final"):
+        services.close(grant, by=staff_user)
+
+
+@pytest.mark.parametrize(
+    ("role", "detail", "staff_list", "action"),
+    [
+        ("staff", 200, 200, 302),
+        ("manager", 200, 200, 403),
+        ("reviewer", 404, 404, 404),
+        ("committee", 404, 404, 404),
+        ("member", 200, 404, 403),
+        ("other_member", 404, 404, 404),
+    ],
+)
+def test_who_sees_and_changes_a_grant(client, grant, role, detail, staff_list, action):  # noqa: PLR0917
+    users = {
+        "staff": lambda: user_with_role(Role.STAFF),
+        "manager": lambda: user_with_role(Role.MANAGER),
+        "reviewer": lambda: user_with_role(Role.REVIEWER),
+        "committee": lambda: user_with_role(Role.COMMITTEE),
+        "member": lambda: grant.application.association.memberships.first().user,
+        "other_member": lambda: MembershipFactory().user,
+    }
+    client.force_login(users[role]())
+    report = grant.reports.get(kind="interim")
+
+    statuses = (
+        client.get(reverse("grants:grant", args=[grant.pk])).status_code,
+        client.get(reverse("grants:grants")).status_code,
+        client.post(
+            reverse("grants:grant_action", args=[grant.pk]), {"action": "suspend", "reason": "x"}
+        ).status_code,
+        client.get(reverse("grants:grant_report", args=[grant.pk, report.pk])).status_code,
+        client.get(reverse("grants:grant_convention", args=[grant.pk, "pdf"])).status_code,
+    )
+
+    assert statuses == (detail, staff_list, action, detail, detail)
+    assert Grant.objects.get(pk=grant.pk).status == "pending_signature"  # nobody could suspend it
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_payments_at_the_same_moment_never_overpay():
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite has no row locks")
+    staff = user_with_role(Role.STAFF)
+    grant = GrantFactory(amount=D("100000"), status="active")
+    tranches = [
+        Tranche.objects.create(
+            grant=grant,
+            order=n,
+            percentage=D(60),
+            amount=D("60000"),
+            condition="signature",
+            status="released",
+        )
+        for n in (1, 2)
+    ]  # a wrong schedule: 120 % of the grant
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def pay(tranche):
+        try:
+            barrier.wait()
+            services.pay(
+                tranche, paid_on=timezone.localdate(), reference=f"OV-{tranche.order}", by=staff
+            )
+            outcomes.append("paid")
+        except FollowUpError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=pay, args=(t,)) for t in tranches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["paid", "refused"]
+    assert Grant.objects.get(pk=grant.pk).paid_amount == D("60000")
+
+
+def test_a_manager_who_tries_a_change_is_told_it_is_not_allowed(client, grant):
+    client.force_login(user_with_role(Role.MANAGER))
+
+    response = client.post(
+        reverse("grants:grant_action", args=[grant.pk]), {"action": "suspend", "reason": "x"}
+    )
+
+    assert response.status_code == 403
+    assert "Action non autorisée" in page(response)
+    assert Grant.objects.get(pk=grant.pk).status == "pending_signature"
