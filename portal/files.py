@@ -1,6 +1,7 @@
 """Uploaded files: type recognised by content, size and count limits, safe stored names,
 and serving through views that have checked who asks (never from a public URL)."""
 
+import logging
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ PNG = "image/png"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ALLOWED_TYPES = {PDF: "pdf", JPEG: "jpg", PNG: "png", XLSX: "xlsx", DOCX: "docx"}
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,13 @@ def serve_file(field_file, *, filename: str, content_type: str | None = None, in
         from django.http import Http404
 
         raise Http404
-    handle = field_file.open("rb")
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        from django.http import Http404
+
+        logger.error("Stored file missing from the storage: %s", field_file.name)
+        raise Http404 from None
     return FileResponse(
         handle,
         as_attachment=not inline,

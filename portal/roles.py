@@ -60,3 +60,39 @@ def is_administrator(user) -> bool:
 
 # Who may read every record (read-only for managers).
 is_ministry_reader = is_staff_officer | is_manager | is_administrator
+
+
+# Admin (model) permissions each role's group holds; object rules stay in the predicates above.
+# Staff officers keep the conventions register in the admin: they add and change, never delete.
+GROUP_MODEL_PERMISSIONS = {
+    Role.STAFF: {
+        "conventions": (
+            "partner",
+            "convention",
+            "conventionparty",
+            "amendment",
+            "committeemeeting",
+            "partnercommune",
+            "conventionattachment",
+        ),
+    },
+}
+
+
+def ensure_groups(using="default", **kwargs) -> None:
+    """One group per role, with its admin permissions; run after every ``migrate``."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for role in Role:
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        for app_label, models in GROUP_MODEL_PERMISSIONS.get(role, {}).items():
+            create_permissions(apps.get_app_config(app_label), verbosity=0, using=using)
+            group.permissions.add(
+                *Permission.objects.using(using).filter(
+                    content_type__app_label=app_label,
+                    content_type__model__in=models,
+                    codename__regex=r"^(add|change|view)_",
+                )
+            )

@@ -7,17 +7,12 @@ from tests.factories import PASSWORD, MembershipFactory, UserFactory, user_with_
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Every test writes its files in its own folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media", "base_url": "/unserved/"},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def _media_root(request, settings, tmp_path):
+    """Every test writes its files in its own folder; on the seeded data, in the folder the
+    seeding wrote its files to."""
+    root = request.getfixturevalue("seeded") if "seeded" in request.fixturenames else None
+    settings.MEDIA_ROOT = root or tmp_path / "media"
+    settings.STORAGES = media_storages(settings.STORAGES, settings.MEDIA_ROOT)
 
 
 @pytest.fixture(autouse=True)
@@ -94,3 +89,14 @@ def login(client):
         return client
 
     return _login
+
+
+def media_storages(storages: dict, root) -> dict:
+    return {
+        **storages,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root, "base_url": "/unserved/"},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -188,3 +188,16 @@ def test_the_register_s_queries_do_not_grow_with_its_rows(staff):
     )
 
     assert queries() == before
+
+
+def test_a_staff_officer_records_conventions_in_the_admin_but_cannot_delete_them(client):
+    client.force_login(User.objects.get(email="staff@demo.ma"))
+    convention = Convention.objects.get(reference="BIL-BE-2016")
+
+    detail = page(client.get(reverse("conventions:detail", args=[convention.pk])))
+    add = client.get(reverse("admin:conventions_convention_add"))
+    delete = client.get(reverse("admin:conventions_convention_delete", args=[convention.pk]))
+
+    assert "Modifier dans l'administration" in detail
+    assert add.status_code == 200
+    assert delete.status_code == 403

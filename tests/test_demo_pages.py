@@ -154,3 +154,48 @@ def test_the_open_call_goes_from_submitted_applications_to_signed_off_grants():
     )
     minutes.refresh_from_db()
     assert minutes.pdf
+
+
+@pytest.mark.parametrize("email", ["staff@demo.ma", "manager@demo.ma"])
+def test_the_ministry_walks_through_the_funded_projects_and_conventions(client, email):
+    from conventions.models import Convention
+    from grants.models import Grant
+
+    client = _pages_of(client, email)
+    urls = [reverse("grants:grants"), reverse("conventions:list")]
+    for grant in Grant.objects.filter(application__call__status="open"):
+        urls += [
+            reverse("grants:grant", args=[grant.pk]),
+            reverse("grants:grant_convention", args=[grant.pk, "pdf"]),
+        ]
+        urls += [reverse("grants:grant_report", args=[grant.pk, r.pk]) for r in grant.reports.all()]
+    urls += [
+        reverse("conventions:detail", args=[pk])
+        for pk in Convention.objects.filter(
+            kind__in=["bilateral", "programme", "grant"]
+        ).values_list("pk", flat=True)
+    ]
+
+    statuses = {url: client.get(url).status_code for url in urls}
+
+    assert len(urls) > 10
+    assert set(statuses.values()) == {200}, statuses
+
+
+def test_the_president_follows_the_association_s_active_grant(client):
+    from grants.models import Grant
+
+    client = _pages_of(client, "president@demo.ma")
+    grant = Grant.objects.get(
+        status="active", application__association__memberships__user__email="president@demo.ma"
+    )
+    detail = client.get(reverse("grants:grant", args=[grant.pk]))
+    report = grant.reports.get(kind="interim")
+
+    assert detail.status_code == 200
+    assert grant.reference in detail.content.decode()
+    assert (
+        client.get(reverse("grants:grant_convention", args=[grant.pk, "signe"])).status_code == 200
+    )
+    assert client.get(reverse("grants:grant_report", args=[grant.pk, report.pk])).status_code == 200
+    assert client.get(reverse("grants:grants")).status_code == 404
