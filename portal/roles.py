@@ -87,12 +87,12 @@ def ensure_groups(using="default", **kwargs) -> None:
 
     for role in Role:
         group, _created = Group.objects.using(using).get_or_create(name=role.value)
-        for app_label, models in GROUP_MODEL_PERMISSIONS.get(role, {}).items():
+        for app_label, model_names in GROUP_MODEL_PERMISSIONS.get(role, {}).items():
             create_permissions(apps.get_app_config(app_label), verbosity=0, using=using)
             group.permissions.add(
                 *Permission.objects.using(using).filter(
                     content_type__app_label=app_label,
-                    content_type__model__in=models,
+                    content_type__model__in=model_names,
                     codename__regex=r"^(add|change|view)_",
                 )
             )
