@@ -364,3 +364,46 @@ def test_a_manager_who_tries_a_change_is_told_it_is_not_allowed(client, grant):
     assert response.status_code == 403
     assert "Action non autorisée" in page(response)
     assert Grant.objects.get(pk=grant.pk).status == "pending_signature"
+
+
+def test_bad_inputs_are_refused_with_a_message_and_change_nothing(client, grant, staff_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(staff_user)
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    fake_pdf = SimpleUploadedFile(
+        "scan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+
+    not_a_pdf = page(
+        client.post(
+            reverse("grants:grant_sign", args=[grant.pk]),
+            {"signed_on": timezone.localdate().isoformat(), "scan": fake_pdf},
+            follow=True,
+        )
+    )
+    in_the_future = page(
+        client.post(
+            reverse("grants:grant_sign", args=[grant.pk]),
+            {"signed_on": tomorrow, "scan": pdf_upload()},
+            follow=True,
+        )
+    )
+    services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+    first = grant.tranches.get(order=1)
+    services.release(first, by=staff_user)
+    no_reference = page(
+        client.post(
+            reverse("grants:tranche_pay", args=[grant.pk, first.pk]),
+            {"paid_on": timezone.localdate().isoformat(), "reference": ""},
+            follow=True,
+        )
+    )
+
+    assert "« scan.pdf » n'est pas un fichier PDF" in not_a_pdf
+    assert "La date de signature ne peut pas être dans le futur" in in_the_future
+    assert "Ce champ est obligatoire" in no_reference
+    first.refresh_from_db()
+    assert first.status == "released"
+    assert Grant.objects.get(pk=grant.pk).paid_amount == 0
+    assert [c.to_state for c in Grant.objects.get(pk=grant.pk).status_history] == ["active"]

@@ -1,6 +1,8 @@
 """The ministry's side: the workspace per call, admissibility, reviewers, scores, consensus,
 the ranking per domain with the committee's decisions, and the minutes."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -35,11 +37,12 @@ from grants.services import evaluation as services
 from grants.services.apply import snapshot
 from grants.services.evaluation import EvaluationError
 from portal.files import serve_file
-from portal.forms import errors_as_messages
+from portal.forms import errors_as_messages, perform
 from portal.spreadsheets import table_response
 from portal.workflow import IllegalTransition, StaleState, history
 
 REFUSED = (EvaluationError, IllegalTransition, StaleState)
+act = partial(perform, refused=REFUSED)
 
 
 def _call(pk) -> Call:
@@ -259,15 +262,12 @@ def admissibility(request, pk):
 def assign(request, pk):
     require(request, "grants.run_evaluation")
     application = _staff_application(pk)
-    form = AssignForm(request.POST, reviewers=services.reviewers())
-    if form.is_valid():
-        try:
-            services.assign(application, form.cleaned_data["reviewer"], by=request.user)
-            messages.success(request, _("The reviewer is assigned."))
-        except REFUSED as error:
-            messages.error(request, str(error))
-    else:
-        errors_as_messages(request, form)
+    act(
+        request,
+        lambda data: services.assign(application, data["reviewer"], by=request.user),
+        form=AssignForm(request.POST, reviewers=services.reviewers()),
+        success=_("The reviewer is assigned."),
+    )
     return redirect("grants:instruction", pk)
 
 
@@ -276,20 +276,14 @@ def assign(request, pk):
 def consensus(request, pk):
     require(request, "grants.run_evaluation")
     application = _staff_application(pk)
-    form = ConsensusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_consensus(
-                application,
-                score=form.cleaned_data["score"],
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-            )
-            messages.success(request, _("The consensus is recorded."))
-        except REFUSED as error:
-            messages.error(request, str(error))
-    else:
-        errors_as_messages(request, form)
+    act(
+        request,
+        lambda data: services.record_consensus(
+            application, score=data["score"], comment=data["comment"], by=request.user
+        ),
+        form=ConsensusForm(request.POST),
+        success=_("The consensus is recorded."),
+    )
     return redirect("grants:instruction", pk)
 
 
@@ -442,24 +436,13 @@ def ranking(request, call_pk):
 def decide(request, pk):
     require(request, "grants.decide")
     application = _staff_application(pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide(
-                application,
-                outcome=form.cleaned_data["outcome"],
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-            messages.success(
-                request,
-                _("Decision recorded for %(reference)s.") % {"reference": application.reference},
-            )
-        except REFUSED as error:
-            messages.error(request, f"{application.reference} : {error}")
-    else:
-        errors_as_messages(request, form)
+    act(
+        request,
+        lambda data: services.decide(application, by=request.user, **data),
+        form=DecisionForm(request.POST),
+        success=_("Decision recorded for %(reference)s.") % {"reference": application.reference},
+        prefix=f"{application.reference} : ",
+    )
     return redirect("grants:ranking", application.call_id)
 
 
@@ -496,13 +479,11 @@ def decide_bulk(request, call_pk):
 def minutes_close(request, pk):
     require(request, "grants.run_evaluation")
     minutes = get_object_or_404(CommitteeMinutes, pk=pk)
-    try:
-        services.close_minutes(minutes, by=request.user)
-        messages.success(
-            request, _("The minutes are closed; the approved applications are grants.")
-        )
-    except REFUSED as error:
-        messages.error(request, str(error))
+    act(
+        request,
+        lambda _data: services.close_minutes(minutes, by=request.user),
+        success=_("The minutes are closed; the approved applications are grants."),
+    )
     return redirect("grants:ranking", minutes.call_id)
 
 

@@ -1,9 +1,11 @@
 """Funded projects: the list and dashboard for the ministry, each grant's page with its
 convention, tranches, reports, visits and audits, and the association's reports."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
@@ -30,10 +32,11 @@ from grants.permissions.followup import readable_grant, require
 from grants.services import followup as services
 from grants.services.followup import FollowUpError
 from portal.files import serve_file, validate_upload, validate_upload_count
-from portal.forms import errors_as_messages
+from portal.forms import errors_as_messages, perform
 from portal.workflow import IllegalTransition, StaleState, history
 
 REFUSED = (FollowUpError, IllegalTransition, StaleState)
+act = partial(perform, refused=REFUSED)
 
 
 @login_required
@@ -156,20 +159,14 @@ def prepare(request, pk):
 @require_POST
 def sign(request, pk):
     grant = _staff_grant(request, pk)
-    form = SignForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.sign(
-                grant,
-                signed_on=form.cleaned_data["signed_on"],
-                scan=form.cleaned_data["scan"],
-                by=request.user,
-            )
-            messages.success(request, _("The convention is signed; the grant is active."))
-        except REFUSED as error:
-            messages.error(request, str(error))
-    else:
-        errors_as_messages(request, form)
+    act(
+        request,
+        lambda data: services.sign(
+            grant, signed_on=data["signed_on"], scan=data["scan"], by=request.user
+        ),
+        form=SignForm(request.POST, request.FILES),
+        success=_("The convention is signed; the grant is active."),
+    )
     return _back(grant)
 
 
@@ -178,11 +175,11 @@ def sign(request, pk):
 def tranche_release(request, pk, tranche_pk):
     grant = _staff_grant(request, pk)
     tranche = get_object_or_404(Tranche, pk=tranche_pk, grant=grant)
-    try:
-        services.release(tranche, by=request.user)
-        messages.success(request, _("The tranche is released for payment."))
-    except REFUSED as error:
-        messages.error(request, str(error))
+    act(
+        request,
+        lambda _data: services.release(tranche, by=request.user),
+        success=_("The tranche is released for payment."),
+    )
     return _back(grant)
 
 
@@ -191,20 +188,14 @@ def tranche_release(request, pk, tranche_pk):
 def tranche_pay(request, pk, tranche_pk):
     grant = _staff_grant(request, pk)
     tranche = get_object_or_404(Tranche, pk=tranche_pk, grant=grant)
-    form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.pay(
-                tranche,
-                paid_on=form.cleaned_data["paid_on"],
-                reference=form.cleaned_data["reference"],
-                by=request.user,
-            )
-            messages.success(request, _("The payment is recorded."))
-        except REFUSED as error:
-            messages.error(request, str(error))
-    else:
-        errors_as_messages(request, form)
+    act(
+        request,
+        lambda data: services.pay(
+            tranche, paid_on=data["paid_on"], reference=data["reference"], by=request.user
+        ),
+        form=PaymentForm(request.POST),
+        success=_("The payment is recorded."),
+    )
     return _back(grant)
 
 
@@ -232,7 +223,7 @@ def report(request, pk, report_pk):
         files = [f for key, f in request.FILES.items() if key.startswith("receipt_")]
         try:
             validate_upload_count(files)
-        except Exception as error:  # ValidationError: one message
+        except ValidationError as error:
             form.add_error(None, error)
         if form.is_valid():
             try:
@@ -261,18 +252,17 @@ def report(request, pk, report_pk):
 def report_review(request, pk, report_pk):
     grant = _staff_grant(request, pk)
     report = get_object_or_404(GrantReport, pk=report_pk, grant=grant)
-    form = ReportReviewForm(request.POST)
-    form.is_valid()
-    try:
-        services.review_report(
+    act(
+        request,
+        lambda data: services.review_report(
             report,
             accept=request.POST.get("decision") == "accept",
-            comment=form.cleaned_data.get("comment", ""),
+            comment=data["comment"],
             by=request.user,
-        )
-        messages.success(request, _("The report's review is recorded."))
-    except REFUSED as error:
-        messages.error(request, str(error))
+        ),
+        form=ReportReviewForm(request.POST),
+        success=_("The report's review is recorded."),
+    )
     return _back(grant)
 
 
@@ -293,20 +283,19 @@ def visit(request, pk):
     grant = _staff_grant(request, pk)
     form = VisitForm(request.POST)
     files = request.FILES.getlist("files")
-    if form.is_valid():
-        try:
-            validate_upload_count(files)
-            for upload in files:
-                upload.checked = validate_upload(upload)
-        except Exception as error:  # ValidationError of a file
-            if not hasattr(error, "messages"):
-                raise
-            messages.error(request, " ".join(error.messages))
-            return _back(grant)
-        services.record_visit(grant, files=files, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The visit is recorded."))
-    else:
-        errors_as_messages(request, form)
+    try:
+        validate_upload_count(files)
+        for upload in files:
+            upload.checked = validate_upload(upload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(grant)
+    act(
+        request,
+        lambda data: services.record_visit(grant, files=files, by=request.user, **data),
+        form=form,
+        success=_("The visit is recorded."),
+    )
     return _back(grant)
 
 
@@ -328,12 +317,12 @@ def visit_file(request, pk, file_pk):
 @require_POST
 def audit(request, pk):
     grant = _staff_grant(request, pk)
-    form = AuditForm(request.POST)
-    if form.is_valid():
-        services.open_audit(grant, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The audit is recorded."))
-    else:
-        errors_as_messages(request, form)
+    act(
+        request,
+        lambda data: services.open_audit(grant, by=request.user, **data),
+        form=AuditForm(request.POST),
+        success=_("The audit is recorded."),
+    )
     return _back(grant)
 
 
