@@ -220,14 +220,32 @@ class PartnerTypeLine:
 
 @dataclass(frozen=True)
 class PartnerTypeTable:
+    """Conventions by partner type; ``by_year`` gives each type's count per year."""
+
     kind: str
     year_from: int | None
     year_to: int | None
     rows: tuple[PartnerTypeLine, ...]
+    years: tuple[int, ...] = ()
+    by_year: dict = field(default_factory=dict)  # {(partner type code, year): count}
 
     @property
     def total(self) -> int:
         return sum(r.conventions for r in self.rows)
+
+    @property
+    def grid(self) -> list[tuple[PartnerTypeLine, list[int]]]:
+        """Each partner type with its count per year of ``years``."""
+        return [
+            (line, [self.by_year.get((line.code, year), 0) for year in self.years])
+            for line in self.rows
+        ]
+
+    @property
+    def year_totals(self) -> list[int]:
+        return [
+            sum(n for (_code, y), n in self.by_year.items() if y == year) for year in self.years
+        ]
 
 
 def conventions_by_partner_type(
@@ -254,18 +272,33 @@ def conventions_by_partner_type(
             "partner_type__name_ar",
             "partner_type__name_en",
             "partner_type__order",
+            "convention_year",
         )
         .annotate(n=Count("id"))
-        .order_by("partner_type__order")
+        .order_by("partner_type__order", "partner_type__code", "convention_year")
     )
-    rows = tuple(
-        PartnerTypeLine(
-            row["partner_type__code"],
-            row["partner_type__name_fr"],
-            row["partner_type__name_ar"],
-            row["partner_type__name_en"],
-            row["n"],
+    lines: dict[str, dict] = {}
+    by_year: dict[tuple[str, int], int] = {}
+    for row in grouped:
+        code = row["partner_type__code"]
+        line = lines.setdefault(
+            code,
+            {
+                "code": code,
+                "name_fr": row["partner_type__name_fr"],
+                "name_ar": row["partner_type__name_ar"],
+                "name_en": row["partner_type__name_en"],
+                "conventions": 0,
+            },
         )
-        for row in grouped
+        line["conventions"] += row["n"]
+        if row["convention_year"] is not None:
+            by_year[code, row["convention_year"]] = row["n"]
+    return PartnerTypeTable(
+        kind=kind,
+        year_from=year_from,
+        year_to=year_to,
+        rows=tuple(PartnerTypeLine(**line) for line in lines.values()),
+        years=tuple(sorted({year for _code, year in by_year})),
+        by_year=by_year,
     )
-    return PartnerTypeTable(kind=kind, year_from=year_from, year_to=year_to, rows=rows)

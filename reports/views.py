@@ -81,27 +81,39 @@ def job_download(request, pk):
 @login_required
 @require_GET
 def dashboard(request):
+    """The bilan's tables and charts for a programme's edition or a range of years, with the
+    money awarded, paid and remaining, beneficiaries by public and sex, and conventions by
+    partner type and year."""
     _readers_only(request)
     programmes = Programme.objects.order_by("name_fr")
     calls = Call.objects.select_related("programme").exclude(status=Call.Status.DRAFT)
     programme = request.GET.get("programme") or "migrants-refugies"
     edition = request.GET.get("edition") or ""
+    year_from, year_to = _year(request.GET.get("from")), _year(request.GET.get("to"))
     bilan = None
     error = ""
     try:
-        if edition:
+        if year_from and year_to and not edition:
+            if year_from > year_to:
+                raise ValueError(_("The first year comes after the last one."))
             bilan = build_bilan(
-                programme=programme, edition=edition, language=request.LANGUAGE_CODE
+                programme=programme,
+                year_from=year_from,
+                year_to=year_to,
+                language=request.LANGUAGE_CODE,
             )
         else:
-            first = calls.filter(programme__code=programme).order_by("year").first()
-            if first is not None:
-                edition = first.edition
+            if not edition:
+                first = calls.filter(programme__code=programme).order_by("year").first()
+                edition = first.edition if first else ""
+            if edition:
                 bilan = build_bilan(
                     programme=programme, edition=edition, language=request.LANGUAGE_CODE
                 )
     except (Programme.DoesNotExist, Call.DoesNotExist):
         error = _("No such programme or edition.")
+    except ValueError as problem:
+        error = str(problem)
     return render(
         request,
         "reports/dashboard.html",
@@ -110,11 +122,19 @@ def dashboard(request):
             "calls": calls,
             "programme": programme,
             "edition": edition,
+            "year_from": year_from,
+            "year_to": year_to,
             "bilan": bilan,
             "error": error,
             "money": selectors.grants_money(programme=programme),
+            "beneficiaries": selectors.beneficiaries_by_public(programme=programme),
+            "conventions": statistics.conventions_by_partner_type(),
         },
     )
+
+
+def _year(value) -> int | None:
+    return int(value) if value and value.isdigit() and 1990 <= int(value) <= 2100 else None
 
 
 @require_GET

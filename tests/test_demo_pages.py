@@ -199,3 +199,45 @@ def test_the_president_follows_the_association_s_active_grant(client):
     )
     assert client.get(reverse("grants:grant_report", args=[grant.pk, report.pk])).status_code == 200
     assert client.get(reverse("grants:grants")).status_code == 404
+
+
+def test_staff_follow_the_seeded_grant_to_closure_and_the_association_sends_its_reports(client):
+    """The issue's walk-through on ``make demo``'s data, through the pages."""
+    from django.utils import timezone
+
+    from grants.models import Grant
+
+    staff = User.objects.get(email="staff@demo.ma")
+    president = User.objects.get(email="president@demo.ma")
+    grant = Grant.objects.get(
+        status="active", application__association__memberships__user=president
+    )
+    domain = grant.application.call_domain.domain
+    today = timezone.localdate().isoformat()
+
+    def as_staff(name, *args, **data):
+        client.force_login(staff)
+        return client.post(reverse(name, args=[grant.pk, *args]), data)
+
+    def report_sent(kind):
+        report = grant.reports.get(kind=kind)
+        client.force_login(president)
+        fields = {"activities_done": f"Rapport {kind} : ateliers tenus."}
+        for public in domain.target_publics.all():
+            fields |= {f"women_{public.pk}": "30", f"men_{public.pk}": "20"}
+        client.post(reverse("grants:grant_report", args=[grant.pk, report.pk]), fields)
+        report.refresh_from_db()
+        assert report.status == "submitted", report.status
+        as_staff("grants:report_review", report.pk, decision="accept", comment="")
+
+    for tranche in grant.tranches.order_by("order"):
+        if tranche.condition == "interim_report":
+            report_sent("interim")
+        as_staff("grants:tranche_release", tranche.pk)
+        as_staff("grants:tranche_pay", tranche.pk, paid_on=today, reference=f"OV-{tranche.order}")
+    report_sent("final")
+    as_staff("grants:grant_action", action="close")
+
+    grant.refresh_from_db()
+    assert (grant.status, grant.paid_amount) == ("closed", grant.amount)
+    assert set(grant.reports.values_list("status", flat=True)) == {"accepted"}

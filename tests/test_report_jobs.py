@@ -209,3 +209,53 @@ def test_member_of_an_association_cannot_see_bilans(client):
     client.force_login(MembershipFactory().user)
 
     assert client.get(reverse("reports:bilans")).status_code == 404
+
+
+def test_the_dashboard_over_a_range_of_years_adds_up_the_editions(client, manager):
+    client.force_login(manager)
+
+    response = client.get(
+        reverse("reports:dashboard"),
+        {"programme": "migrants-refugies", "from": "2017", "to": "2018"},
+    )
+
+    content = response.content.decode().replace("\u00a0", " ")
+    assert response.status_code == 200
+    assert '<th class="num">2017</th>' in content
+    assert '<th class="num">2018</th>' in content
+    assert "154" in content  # 110 projects in 2017 and 44 in 2018
+    assert "8 890 000" in content  # 6 990 500 + 1 899 500
+
+
+def test_the_dashboard_refuses_a_reversed_range(client, manager):
+    client.force_login(manager)
+
+    response = client.get(
+        reverse("reports:dashboard"),
+        {"programme": "migrants-refugies", "from": "2018", "to": "2017"},
+    )
+
+    assert response.status_code == 200
+    assert "La première année est postérieure à la dernière." in response.content.decode()
+
+
+def test_the_dashboard_counts_institutional_conventions_by_partner_type_and_year(client, manager):
+    import re
+
+    from conventions.models import Convention
+
+    client.force_login(manager)
+    content = client.get(reverse("reports:dashboard")).content.decode()
+    table = content.split('id="conventions-by-year"', 1)[1].split("</table>", 1)[0]
+    total_row = table.rsplit("<tr", 1)[1]
+    numbers = [int(n) for n in re.findall(r'<td class="text-end">(\d+)</td>', total_row)]
+
+    assert [f'<th scope="col" class="text-end">{y}</th>' in table for y in range(2014, 2021)] == [
+        True
+    ] * 7
+    assert numbers[:-1] == [
+        Convention.objects.filter(kind="institutional", year=year).count()
+        for year in range(2014, 2021)
+    ]
+    assert numbers[-1] == 80
+    assert "Collectivités territoriales" in table
