@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from calls.models import Call
+from grants.worklist import staff_tasks
+from portal.roles import is_staff_officer
 from reports import selectors
 
 
@@ -25,6 +27,7 @@ def home(request):
             "upcoming_count": Call.objects.upcoming(now).count(),
             "money": selectors.grants_money(),
             "now": now,
+            "tasks": staff_tasks() if is_staff_officer(request.user) else None,
         },
     )
 

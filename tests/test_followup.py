@@ -22,7 +22,7 @@ from tests.factories import (
     TrancheRuleFactory,
     user_with_role,
 )
-from tests.pages import page
+from tests.pages import page, visible_text
 from tests.pdftext import contains_arabic, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -407,3 +407,22 @@ def test_bad_inputs_are_refused_with_a_message_and_change_nothing(client, grant,
     assert first.status == "released"
     assert Grant.objects.get(pk=grant.pk).paid_amount == 0
     assert [c.to_state for c in Grant.objects.get(pk=grant.pk).status_history] == ["active"]
+
+
+def test_the_staff_home_page_lists_what_waits_for_them(client, grant, staff_user):
+    GrantReport.objects.filter(grant=grant, kind="interim").update(due_on=dt.date(2020, 1, 1))
+    client.force_login(staff_user)
+
+    before = visible_text(client.get(reverse("home")))
+    services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+    services.release(grant.tranches.get(order=1), by=staff_user)
+    after = visible_text(client.get(reverse("home")))
+    client.force_login(grant.application.association.memberships.first().user)
+    member = visible_text(client.get(reverse("home")))
+
+    assert "Conventions en attente de signature 1" in before
+    assert "Rapports en retard" not in before  # the grant is not active yet
+    assert "Conventions en attente de signature" not in after
+    assert "Tranches libérées, à payer 1" in after
+    assert "Rapports en retard 1" in after
+    assert "À faire" not in member
