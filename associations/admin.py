@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from associations.models import (
     ActivityArea,
@@ -72,6 +73,7 @@ class DocumentInline(admin.TabularInline):
 @admin.register(Association)
 class AssociationAdmin(StatefulAdmin, SpreadsheetAdmin):
     resource_classes = [AssociationResource]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name_fr", "registration_number", "region", "province", "status", "is_demo")
     list_filter = ("status", "legal_form", "region", "is_demo")
     list_select_related = ("region", "province")
