@@ -96,6 +96,26 @@ def opendata(context: Context) -> int:
     return _counted(grants_360)
 
 
+def staff_home(context: Context) -> int:
+    return _counted(lambda: context.staff.get(reverse("home")))
+
+
+def evaluation_workspace(context: Context) -> int:
+    return _counted(lambda: context.staff.get(reverse("grants:workspace", args=[context.call.pk])))
+
+
+def evaluation_ranking(context: Context) -> int:
+    return _counted(lambda: context.staff.get(reverse("grants:ranking", args=[context.call.pk])))
+
+
+def funded_projects(context: Context) -> int:
+    return _counted(lambda: context.staff.get(reverse("grants:grants")))
+
+
+def conventions_register(context: Context) -> int:
+    return _counted(lambda: context.manager.get(reverse("conventions:list")))
+
+
 SCENARIOS: list[tuple[str, Callable[[Context], int]]] = [
     ("home page", home),
     ("public statistics page", public_statistics),
@@ -103,4 +123,9 @@ SCENARIOS: list[tuple[str, Callable[[Context], int]]] = [
     ("bilan migrants 2017 (data)", bilan_migrants_2017),
     ("bilan migrants 2017 (PDF, Arabic)", bilan_pdf_migrants_2017_ar),
     ("open data, funded projects", opendata),
+    ("staff home page (to do)", staff_home),
+    ("evaluation workspace of the open call", evaluation_workspace),
+    ("ranking of the open call", evaluation_ranking),
+    ("funded projects", funded_projects),
+    ("conventions register", conventions_register),
 ]
