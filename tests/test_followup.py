@@ -426,3 +426,20 @@ def test_the_staff_home_page_lists_what_waits_for_them(client, grant, staff_user
     assert "Tranches libérées, à payer 1" in after
     assert "Rapports en retard 1" in after
     assert "À faire" not in member
+
+
+def test_the_convention_reads_in_arabic_on_request(client, grant):
+    client.force_login(grant.application.association.memberships.first().user)
+
+    response = client.get(
+        reverse("grants:grant_convention", args=[grant.pk, "pdf"]), {"lang": "ar"}
+    )
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-ar.pdf"')
+    dirhams, centimes = "مائة و خمسون ألف درهم", "وخمسون سنتيم"  # two lines in this layout
+    assert amount_in_words(D("150000.50"), "ar") == f"{dirhams} {centimes}"
+    assert contains_arabic(content, "اتفاقية شراكة")
+    assert contains_arabic(content, dirhams)
+    assert contains_arabic(content, centimes)

@@ -391,16 +391,24 @@ def grant_action(request, pk):
 @login_required
 @require_GET
 def convention_file(request, pk, which):
+    """The convention as generated (French, the signed text's language), in Arabic on request
+    (``?lang=ar``, for reading), or the signed scan."""
     grant = readable_grant(request, pk)
     convention = get_object_or_404(Convention, grant=grant)
     field = {"pdf": convention.generated_pdf, "signe": convention.signed_scan}.get(which)
     if field is None:
         raise Http404
-    if which == "pdf" and not field:
+    language = request.GET.get("lang")
+    if which == "pdf" and (not field or language in {"ar", "en"}):
         from grants.conventions import convention_pdf
 
-        response = HttpResponse(convention_pdf(grant), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{convention.reference}.pdf"'
+        suffix = f"-{language}" if language in {"ar", "en"} else ""
+        response = HttpResponse(
+            convention_pdf(grant, language=language or "fr"), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{convention.reference}{suffix}.pdf"'
+        )
         return response
     suffix = "-signee" if which == "signe" else ""
     return serve_file(
