@@ -443,3 +443,53 @@ def test_the_convention_reads_in_arabic_on_request(client, grant):
     assert contains_arabic(content, "اتفاقية شراكة")
     assert contains_arabic(content, dirhams)
     assert contains_arabic(content, centimes)
+
+
+def test_the_grants_list_filters_and_exports_what_it_shows(client, staff_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.factories import RegionFactory
+
+    north, south = RegionFactory(), RegionFactory()
+    kept = GrantFactory(amount=D("120000"), application__region=north, reference="SUB-2026-N-00001")
+    GrantFactory(amount=D("80000"), application__region=south, reference="SUB-2026-S-00001")
+    client.force_login(staff_user)
+
+    listing = page(client.get(reverse("grants:grants"), {"region": north.pk}))
+    workbook = load_workbook(
+        io.BytesIO(
+            client.get(reverse("grants:grants"), {"region": north.pk, "export": "xlsx"}).content
+        )
+    )
+    rows = list(workbook.active.iter_rows(values_only=True))
+    csv = client.get(
+        reverse("grants:grants"), {"q": "SUB-2026-S", "export": "csv"}
+    ).content.decode()
+
+    assert "SUB-2026-N-00001" in listing
+    assert "SUB-2026-S-00001" not in listing
+    assert rows[0][0] == "Référence"
+    assert [(r[0], r[7]) for r in rows[1:]] == [(kept.reference, 120000)]
+    assert "SUB-2026-S-00001" in csv
+    assert "SUB-2026-N-00001" not in csv
+
+
+def test_the_grants_list_s_queries_do_not_grow_with_the_grants(client, staff_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff_user)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("grants:grants")).status_code == 200
+        return len(captured)
+
+    GrantFactory()
+    few = queries()
+    for _ in range(15):
+        GrantFactory()
+
+    assert queries() == few

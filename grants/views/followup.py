@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from associations.models import Region
+from calls.models import Programme
 from conventions.models import Convention
 from grants.forms.followup import (
     AuditForm,
@@ -33,6 +35,7 @@ from grants.services import followup as services
 from grants.services.followup import FollowUpError
 from portal.files import serve_file, validate_upload, validate_upload_count
 from portal.forms import errors_as_messages, perform
+from portal.spreadsheets import table_response
 from portal.workflow import IllegalTransition, StaleState, history
 
 REFUSED = (FollowUpError, IllegalTransition, StaleState)
@@ -42,28 +45,43 @@ act = partial(perform, refused=REFUSED)
 @login_required
 @require_GET
 def grant_list(request):
-    """Every grant with what was paid and what remains, and what needs attention."""
+    """Every grant with what was paid and what remains, and what needs attention; filtered by
+    state, programme, region and year, exported as CSV or XLSX."""
     require(request, "grants.view_followup")
-    grants = Grant.objects.select_related("application__association", "application__call").order_by(
-        "-awarded_on", "reference"
-    )
-    status = request.GET.get("status")
+    grants = Grant.objects.select_related(
+        "application__association", "application__call__programme", "application__region"
+    ).order_by("-awarded_on", "reference")
+    get = request.GET
+    status = get.get("status")
     if status in Grant.Status.values:
         grants = grants.filter(status=status)
-    if q := request.GET.get("q", "").strip():
+    if programme := get.get("programme"):
+        grants = grants.filter(application__call__programme__code=programme)
+    if get.get("region", "").isdigit():
+        grants = grants.filter(application__region_id=get["region"])
+    if get.get("year", "").isdigit():
+        grants = grants.filter(awarded_on__year=get["year"])
+    if q := get.get("q", "").strip():
         grants = grants.filter(
             Q(reference__icontains=q) | Q(application__association__name_fr__icontains=q)
         )
+    if get.get("export") in {"csv", "xlsx"}:
+        return _grants_table(grants, get["export"])
     totals = grants.aggregate(amount=Sum("amount"), paid=Sum("paid_amount"))
     today = timezone.localdate()
     soon = today + timezone.timedelta(days=90)
+    query = get.copy()
+    query.pop("page", None)
     return render(
         request,
         "grants/followup/list.html",
         {
-            "page": Paginator(grants, 50).get_page(request.GET.get("page")),
+            "page": Paginator(grants, 50).get_page(get.get("page")),
             "status": status,
             "statuses": Grant.Status.choices,
+            "programmes": Programme.objects.order_by("name_fr"),
+            "regions": Region.objects.all(),
+            "query": query.urlencode(),
             "totals": totals,
             "overdue": services.overdue_reports(today=today)[:50],
             "ending": Convention.objects.filter(ends_on__range=(today, soon))
@@ -72,6 +90,42 @@ def grant_list(request):
             .order_by("ends_on")[:20],
             "meetings": _upcoming_meetings(today),
         },
+    )
+
+
+def _grants_table(grants, fmt):
+    return table_response(
+        "subventions",
+        [
+            _("Reference"),
+            _("Association"),
+            _("Programme"),
+            _("Edition"),
+            _("Region"),
+            _("Project title"),
+            _("Awarded on"),
+            _("Amount (DH)"),
+            _("Paid (DH)"),
+            _("Remaining (DH)"),
+            _("State"),
+        ],
+        (
+            [
+                grant.reference,
+                grant.application.association.name_fr,
+                grant.application.call.programme.code,
+                grant.application.call.edition,
+                grant.application.region.name_fr if grant.application.region_id else "",
+                grant.application.title,
+                grant.awarded_on,
+                grant.amount,
+                grant.paid_amount,
+                grant.remaining_amount,
+                grant.get_status_display(),
+            ]
+            for grant in grants
+        ),
+        fmt=fmt,
     )
 
 
