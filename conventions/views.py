@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from associations.models import Region
@@ -27,6 +28,7 @@ from conventions.models import (
 )
 from portal.files import serve_file
 from portal.roles import is_ministry_reader
+from portal.spreadsheets import table_response
 
 
 def _readers_only(request):
@@ -71,6 +73,8 @@ def convention_list(request):
             | Q(objective__icontains=chosen["q"])
             | Q(parties__partner__name_fr__icontains=chosen["q"])
         ).distinct()
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        return _conventions_table(conventions, request.GET["export"])
     by_type = (
         conventions.order_by()
         .values(
@@ -110,6 +114,45 @@ def convention_list(request):
             "can_add": request.user.is_staff
             and request.user.has_perm("conventions.add_convention"),
         },
+    )
+
+
+def _conventions_table(conventions, fmt):
+    conventions = conventions.order_by("-year", "reference").prefetch_related(
+        Prefetch("parties", ConventionParty.objects.select_related("partner"))
+    )
+    return table_response(
+        "conventions",
+        [
+            _("Reference"),
+            _("Title"),
+            _("Kind"),
+            _("Partner type"),
+            _("Parties"),
+            _("Year"),
+            _("Signed on"),
+            _("Ends on"),
+            _("Amount"),
+            _("Currency"),
+            _("State"),
+        ],
+        (
+            [
+                convention.reference,
+                convention.title_fr,
+                convention.get_kind_display(),
+                convention.partner_type.name_fr if convention.partner_type_id else "",
+                ", ".join(party.partner.name_fr for party in convention.parties.all()),
+                convention.year,
+                convention.signed_on,
+                convention.ends_on,
+                convention.amount,
+                convention.currency,
+                convention.get_status_display(),
+            ]
+            for convention in conventions
+        ),
+        fmt=fmt,
     )
 
 

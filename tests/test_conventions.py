@@ -201,3 +201,17 @@ def test_a_staff_officer_records_conventions_in_the_admin_but_cannot_delete_them
     assert "Modifier dans l'administration" in detail
     assert add.status_code == 200
     assert delete.status_code == 403
+
+
+def test_the_register_exports_the_filtered_conventions(staff):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = staff.get(reverse("conventions:list"), {"kind": "bilateral", "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    belgium = next(row for row in rows if row[0] == "BIL-BE-2016")
+
+    assert rows[0][:2] == ("Référence", "Intitulé")
+    assert len(rows) == 1 + 5
+    assert (belgium[8], belgium[9]) == (2500000, "EUR")
