@@ -341,13 +341,19 @@ def test_changing_an_approval_gives_the_money_back_to_the_envelope(line):
     ]
 
 
-def test_closed_minutes_freeze_decisions_until_an_explicit_reopening(line, staff_user):
+def test_closed_minutes_freeze_decisions_until_an_explicit_reopening(
+    line, staff_user, django_capture_on_commit_callbacks
+):
+    from conventions.models import Convention
+
     committee = user_with_role(Role.COMMITTEE)
     application = _reviewed(line, [(8, 15)])
     services.decide(application, outcome="approved", amount=D("120000"), reason="", by=committee)
     minutes = CommitteeMinutes.objects.get(call=line.call)
 
-    services.close_minutes(minutes, by=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_minutes(minutes, by=staff_user)  # the grant and its draft convention
+    assert Convention.objects.filter(grant__application=application).exists()
     with pytest.raises(EvaluationError, match="clos"):
         services.decide(application, outcome="rejected", amount=None, reason="x", by=committee)
     with pytest.raises(EvaluationError):
@@ -357,6 +363,7 @@ def test_closed_minutes_freeze_decisions_until_an_explicit_reopening(line, staff
 
     grant = Grant.objects.filter(application=application).first()
     assert grant is None  # the grant of the first sign-off went with the changed amount
+    assert not Convention.objects.filter(reference__contains=application.reference[4:]).exists()
     minutes.refresh_from_db()
     assert minutes.status_history.last().reason == "Erreur de saisie du montant."
     services.close_minutes(minutes, by=staff_user)

@@ -485,6 +485,10 @@ def _withdraw_pending_grant(application) -> None:
             _("The grant %(reference)s is already running: its decision cannot change.")
             % {"reference": grant.reference}
         )
+    from conventions.models import Convention
+
+    # The unsigned draft convention goes with it (its PDF stays in the storage's history).
+    Convention.objects.filter(grant=grant, signed_on__isnull=True).delete()
     grant.delete()
 
 
