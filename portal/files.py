@@ -112,6 +112,18 @@ def validate_upload(upload, *, max_bytes: int | None = None) -> CheckedUpload:
     )
 
 
+def stored(upload, *, by) -> dict:
+    """The fields of a ``StoredFile`` for an upload ``validate_upload`` has checked."""
+    checked = upload.checked
+    return {
+        "file": upload,
+        "original_name": checked.original_name,
+        "content_type": checked.content_type,
+        "size": checked.size,
+        "uploaded_by": by,
+    }
+
+
 def validate_upload_count(files, *, already: int = 0) -> None:
     if already + len(files) > settings.UPLOAD_MAX_FILES:
         raise ValidationError(

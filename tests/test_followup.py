@@ -493,3 +493,22 @@ def test_the_grants_list_s_queries_do_not_grow_with_the_grants(client, staff_use
         GrantFactory()
 
     assert queries() == few
+
+
+def test_an_expense_may_wait_for_its_receipt(grant, staff_user):
+    line = grant.application.budget_lines.get()
+    report = grant.reports.get(kind="interim")
+
+    services.submit_report(
+        report,
+        activities_done="Ateliers.",
+        difficulties="",
+        beneficiaries={},
+        expenses=[
+            {"budget_line": line, "label": line.label, "amount": D("1200"), "spent_on": None}
+        ],
+        by=staff_user,
+    )
+
+    expense = report.expenses.get()
+    assert (expense.amount, expense.original_name, bool(expense.receipt)) == (D("1200"), "", False)

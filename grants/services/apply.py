@@ -26,6 +26,7 @@ from grants.models import (
     CoFunder,
     ComplementFile,
 )
+from portal.files import stored
 from portal.money import format_amount, quantize
 from portal.notify import notify
 from portal.workflow import record_creation, transition
@@ -119,17 +120,10 @@ def save_budget(application, *, lines: list[dict], cofunders: list[dict]) -> Non
 
 
 def add_document(*, application, upload, required_document=None, user) -> ApplicationDocument:
-    checked = upload.checked
     with transaction.atomic():
         locked = _editable(application.pk)
         return ApplicationDocument.objects.create(
-            application=locked,
-            required_document=required_document,
-            file=upload,
-            original_name=checked.original_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            uploaded_by=user,
+            application=locked, required_document=required_document, **stored(upload, by=user)
         )
 
 
@@ -626,15 +620,7 @@ def answer_complements(request_obj, *, user, answer: str, uploads, now=None):
         locked.answer, locked.answered_at, locked.answered_by = answer, now, user
         locked.save(update_fields=["answer", "answered_at", "answered_by"])
         for upload in uploads:
-            checked = upload.checked
-            ComplementFile.objects.create(
-                request=locked,
-                file=upload,
-                original_name=checked.original_name,
-                content_type=checked.content_type,
-                size=checked.size,
-                uploaded_by=user,
-            )
+            ComplementFile.objects.create(request=locked, **stored(upload, by=user))
         transition(
             application,
             Application.Status.SUBMITTED,

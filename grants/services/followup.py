@@ -28,6 +28,7 @@ from grants.models import (
     ReportExpense,
     Tranche,
 )
+from portal.files import stored
 from portal.money import quantize
 from portal.notify import notify
 from portal.workflow import record_creation, transition
@@ -225,18 +226,15 @@ def submit_report(report, *, activities_done, difficulties, beneficiaries, expen
             ReportBeneficiaries.objects.update_or_create(
                 report=locked, target_public_id=public_id, defaults={"women": women, "men": men}
             )
+        no_receipt = {"file": "", "original_name": "", "content_type": "", "size": 0}
         for expense in expenses:
             receipt = expense.pop("receipt", None)
-            row = ReportExpense(report=locked, uploaded_by=by, **expense)
-            if receipt is not None:
-                checked = receipt.checked
-                row.receipt = receipt
-                row.original_name = checked.original_name
-                row.content_type = checked.content_type
-                row.size = checked.size
-            else:
-                row.original_name, row.content_type, row.size = "", "", 0
-            row.save()
+            fields = (
+                stored(receipt, by=by) if receipt is not None else {**no_receipt, "uploaded_by": by}
+            )
+            ReportExpense.objects.create(
+                report=locked, receipt=fields.pop("file"), **fields, **expense
+            )
         transition(
             locked,
             GrantReport.Status.SUBMITTED,
@@ -317,15 +315,7 @@ def record_visit(grant, *, visited_on, findings, rating, files, by) -> FieldVisi
             grant=grant, visited_on=visited_on, officer=by, findings=findings, rating=rating
         )
         for upload in files:
-            checked = upload.checked
-            FieldVisitFile.objects.create(
-                visit=visit,
-                file=upload,
-                original_name=checked.original_name,
-                content_type=checked.content_type,
-                size=checked.size,
-                uploaded_by=by,
-            )
+            FieldVisitFile.objects.create(visit=visit, **stored(upload, by=by))
     return visit
 
 
