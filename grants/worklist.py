@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
 from grants.models import Application, Grant, GrantReport, Tranche
+from grants.services.followup import overdue_reports
 
 
 @dataclass(frozen=True)
@@ -28,17 +29,8 @@ def staff_tasks(today=None) -> list[Task]:
             "pk", filter=Q(needs_consensus=True, status=Application.Status.UNDER_REVIEW)
         ),
     )
-    reports = GrantReport.objects.aggregate(
-        to_review=Count("pk", filter=Q(status=GrantReport.Status.SUBMITTED)),
-        overdue=Count(
-            "pk",
-            filter=Q(
-                due_on__lt=today,
-                status__in=[GrantReport.Status.EXPECTED, GrantReport.Status.CORRECTIONS],
-                grant__status__in=[Grant.Status.ACTIVE, Grant.Status.SUSPENDED],
-            ),
-        ),
-    )
+    to_review = GrantReport.objects.filter(status=GrantReport.Status.SUBMITTED).count()
+    overdue = overdue_reports(today=today).count()
     grants = reverse("grants:grants")
     evaluation = reverse("grants:evaluation_calls")
     lines = [
@@ -59,7 +51,7 @@ def staff_tasks(today=None) -> list[Task]:
             Tranche.objects.filter(status=Tranche.Status.RELEASED).count(),
             grants,
         ),
-        Task(_("Reports to review"), reports["to_review"], grants),
-        Task(_("Overdue reports"), reports["overdue"], grants),
+        Task(_("Reports to review"), to_review, grants),
+        Task(_("Overdue reports"), overdue, grants),
     ]
     return [line for line in lines if line.count]

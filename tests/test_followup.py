@@ -259,8 +259,16 @@ def test_cancelling_records_what_must_be_reimbursed(grant, staff_user):
     services.cancel(grant, reimbursement=D("90000.30"), reason="Projet abandonné", by=staff_user)
 
     grant.refresh_from_db()
+    second = grant.tranches.get(order=2)
+    convention = Convention.objects.get(grant=grant)
     assert (grant.status, grant.reimbursement_amount) == ("cancelled", D("90000.30"))
-    assert grant.tranches.get(order=2).status == "cancelled"
+    assert second.status == "cancelled"
+    assert [(c.to_state, c.reason) for c in second.status_history] == [
+        ("planned", ""),
+        ("cancelled", "Projet abandonné"),
+    ]
+    assert convention.status == "terminated"
+    assert convention.status_history.last().to_state == "terminated"
 
 
 def test_a_grant_cannot_close_before_its_final_report_and_payments(grant, staff_user):

@@ -388,12 +388,11 @@ def cancel(grant, *, reimbursement: Decimal, reason, by) -> None:
             reason=reason,
             updates={"reimbursement_amount": reimbursement},
         )
-        locked.tranches.filter(status=Tranche.Status.PLANNED).update(
-            status=Tranche.Status.CANCELLED
-        )
-        Convention.objects.filter(grant=locked, status__in=["signed", "in_force"]).update(
-            status=Convention.Status.TERMINATED
-        )
+        for tranche in locked.tranches.filter(status=Tranche.Status.PLANNED):
+            transition(tranche, Tranche.Status.CANCELLED, by=by, reason=reason)
+        running = [Convention.Status.SIGNED, Convention.Status.IN_FORCE]
+        for convention in Convention.objects.filter(grant=locked, status__in=running):
+            transition(convention, Convention.Status.TERMINATED, by=by, reason=reason)
 
 
 def closure_problems(grant) -> list[str]:

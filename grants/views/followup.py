@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from associations.models import Region
 from calls.models import Programme
+from conventions import selectors as conventions
 from conventions.models import Convention
 from grants.forms.followup import (
     AuditForm,
@@ -29,7 +30,14 @@ from grants.forms.followup import (
     SignForm,
     VisitForm,
 )
-from grants.models import Audit, AuditRecommendation, Grant, GrantReport, Tranche
+from grants.models import (
+    Audit,
+    AuditRecommendation,
+    FieldVisitFile,
+    Grant,
+    GrantReport,
+    Tranche,
+)
 from grants.permissions.followup import readable_grant, require
 from grants.services import followup as services
 from grants.services.followup import FollowUpError
@@ -69,7 +77,6 @@ def grant_list(request):
         return _grants_table(grants, get["export"])
     totals = grants.aggregate(amount=Sum("amount"), paid=Sum("paid_amount"))
     today = timezone.localdate()
-    soon = today + timezone.timedelta(days=90)
     query = get.copy()
     query.pop("page", None)
     return render(
@@ -84,11 +91,8 @@ def grant_list(request):
             "query": query.urlencode(),
             "totals": totals,
             "overdue": services.overdue_reports(today=today)[:50],
-            "ending": Convention.objects.filter(ends_on__range=(today, soon))
-            .exclude(status__in=["ended", "terminated"])
-            .select_related("partner_type")
-            .order_by("ends_on")[:20],
-            "meetings": _upcoming_meetings(today),
+            "ending": conventions.ending_soon(today),
+            "meetings": conventions.upcoming_meetings(today),
         },
     )
 
@@ -126,16 +130,6 @@ def _grants_table(grants, fmt):
             for grant in grants
         ),
         fmt=fmt,
-    )
-
-
-def _upcoming_meetings(today):
-    from conventions.models import CommitteeMeeting
-
-    return (
-        CommitteeMeeting.objects.filter(held_on__gte=today)
-        .select_related("convention")
-        .order_by("held_on")[:20]
     )
 
 
@@ -359,8 +353,6 @@ def visit_file(request, pk, file_pk):
     grant = readable_grant(request, pk)
     if not request.user.has_perm("grants.view_followup"):
         raise Http404
-    from grants.models import FieldVisitFile
-
     document = get_object_or_404(FieldVisitFile, pk=file_pk, visit__grant=grant)
     return serve_file(
         document.file, filename=document.original_name, content_type=document.content_type
