@@ -1,15 +1,19 @@
 """Names kept in French, Arabic and English, shown in the active language."""
 
+from functools import partial
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
 def pick(obj, prefix: str = "name", language: str | None = None) -> str:
-    """``obj.name_ar`` in Arabic, ``obj.name_en`` in English, ``obj.name_fr`` otherwise."""
+    """``obj.name_ar`` in Arabic, ``obj.name_en`` in English, ``obj.name_fr`` otherwise; ``obj``
+    may also be a row of ``.values()`` (``prefix`` then names the looked-up field)."""
     lang = (language or get_language() or "fr")[:2]
-    value = getattr(obj, f"{prefix}_{lang}", "") if lang in {"ar", "en"} else ""
-    return value or getattr(obj, f"{prefix}_fr")
+    field = obj.get if isinstance(obj, dict) else partial(getattr, obj)
+    value = field(f"{prefix}_{lang}", "") if lang in {"ar", "en"} else ""
+    return value or field(f"{prefix}_fr")
 
 
 class TranslatedName(models.Model):

@@ -215,3 +215,16 @@ def test_the_register_exports_the_filtered_conventions(staff):
     assert rows[0][:2] == ("Référence", "Intitulé")
     assert len(rows) == 1 + 5
     assert (belgium[8], belgium[9]) == (2500000, "EUR")
+
+
+def test_the_counts_by_partner_type_are_named_in_arabic(staff):
+    territorial = PartnerType.objects.get(code="territorial")
+    staff.post(reverse("set_language"), {"language": "ar", "next": "/"})
+
+    listing = page(staff.get(reverse("conventions:list"), {"kind": "institutional"}))
+
+    assert territorial.name_ar
+    assert (
+        f'<td>{territorial.name_ar}</td><td class="text-end" data-count="{territorial.pk}">44<'
+        in listing
+    )
