@@ -161,9 +161,11 @@ def test_a_manager_reads_but_is_offered_no_change(client):
     client.force_login(User.objects.get(email="manager@demo.ma"))
     convention = Convention.objects.get(reference="BIL-BE-2016")
 
-    listing = page(client.get(reverse("conventions:list")))
+    listing = page(client.get(reverse("conventions:list"), {"kind": "bilateral"}))
     detail = page(client.get(reverse("conventions:detail", args=[convention.pk])))
 
+    assert "BIL-BE-2016" in listing
+    assert "Fonds des Nations Unies pour l’enfance (UNICEF)" in detail
     assert "Enregistrer une convention" not in listing
     assert "Modifier dans l'administration" not in detail
 
