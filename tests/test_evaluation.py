@@ -459,6 +459,7 @@ def test_an_approved_application_becomes_a_grant_followed_to_closure(
     from conventions.models import Convention
     from grants.services import followup
     from tests.apply_helpers import pdf_upload
+    from tests.followup_helpers import accept_report
 
     committee = user_with_role(Role.COMMITTEE)
     application = _reviewed(line, [(8, 15)], requested=D("120000"))
@@ -470,27 +471,15 @@ def test_an_approved_application_becomes_a_grant_followed_to_closure(
     assert Convention.objects.get(grant=grant).generated_pdf  # prepared after the commit
     assert [t.amount for t in grant.tranches.order_by("order")] == [D("60000"), D("40000")]
 
-    def accepted(kind):
-        report = grant.reports.get(kind=kind)
-        followup.submit_report(
-            report,
-            activities_done="Fait.",
-            difficulties="",
-            beneficiaries={},
-            expenses=[],
-            by=staff_user,
-        )
-        followup.review_report(report, accept=True, comment="", by=staff_user)
-
     followup.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
     for tranche in grant.tranches.order_by("order"):
         if tranche.condition == "interim_report":
-            accepted("interim")
+            accept_report(grant.reports.get(kind="interim"), staff_user)
         followup.release(tranche, by=staff_user)
         followup.pay(
             tranche, paid_on=timezone.localdate(), reference=f"OV-{tranche.order}", by=staff_user
         )
-    accepted("final")
+    accept_report(grant.reports.get(kind="final"), staff_user)
     followup.close(grant, by=staff_user)
 
     grant.refresh_from_db()

@@ -22,6 +22,7 @@ from tests.factories import (
     TrancheRuleFactory,
     user_with_role,
 )
+from tests.followup_helpers import accept_report
 from tests.pages import page, visible_text
 from tests.pdftext import contains_arabic, pdf_text
 
@@ -76,18 +77,6 @@ def test_amounts_in_words():
     assert amount_in_words(D("150000"), "ar").endswith("درهم")
 
 
-def _accept(report, staff):
-    services.submit_report(
-        report,
-        activities_done="Ateliers tenus.",
-        difficulties="",
-        beneficiaries={},
-        expenses=[],
-        by=staff,
-    )
-    services.review_report(report, accept=True, comment="", by=staff)
-
-
 def test_a_grant_from_signature_to_closure(
     client, grant, staff_user, django_capture_on_commit_callbacks
 ):
@@ -123,7 +112,7 @@ def test_a_grant_from_signature_to_closure(
         url("grants:tranche_pay", second.pk),
         {"paid_on": timezone.localdate().isoformat(), "reference": "OV-002"},
     )
-    _accept(grant.reports.get(kind="final"), staff_user)
+    accept_report(grant.reports.get(kind="final"), staff_user)
     client.post(url("grants:grant_action"), {"action": "close"})
 
     grant.refresh_from_db()
@@ -156,7 +145,7 @@ def test_a_tranche_waits_for_its_report(grant, staff_user):
 
     with pytest.raises(FollowUpError, match="ne peut pas encore"):
         services.release(second, by=staff_user)
-    _accept(grant.reports.get(kind="interim"), staff_user)
+    accept_report(grant.reports.get(kind="interim"), staff_user)
     services.release(second, by=staff_user)
 
     assert Tranche.objects.get(pk=second.pk).status == "released"
