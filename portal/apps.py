@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from portal import checks  # noqa: F401  (registers the portal's system checks)
         from portal.roles import ensure_groups
 
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="portal.ensure_groups")

@@ -45,10 +45,12 @@ INSTALLED_APPS = [
     "grants",
     "conventions",
     "reports",
+    "seeding",
 ]
 
 MIDDLEWARE = [
     "portal.middleware.HealthCheckMiddleware",
+    "portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,10 +121,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # a request never waits long for a stopped Redis: its jobs stay in the outbox
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "Africa/Casablanca"
 # Periodic jobs; see each app's tasks.py.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "relay-outbox": {"task": "portal.tasks.relay_outbox", "schedule": 60.0},
+    "requeue-interrupted-reports": {
+        "task": "reports.tasks.requeue_interrupted_reports",
+        "schedule": 30.0,
+    },
     "close-reopened-applications": {
         "task": "grants.tasks.close_reopened_applications",
         "schedule": 60.0,
@@ -228,12 +241,22 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20)
+# One request's body: a file at the limit and the form around it. Larger is refused (413)
+# from its Content-Length, before it is read.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 REPORT_FILE_TTL_DAYS = env_int("REPORT_FILE_TTL_DAYS", 365)
+# A worker building a bilan shows a sign of life every REPORT_JOB_HEARTBEAT_SECONDS; a job
+# silent for REPORT_JOB_STALE_SECONDS lost its worker and is queued again.
+REPORT_JOB_HEARTBEAT_SECONDS = env_int("REPORT_JOB_HEARTBEAT_SECONDS", 10)
+REPORT_JOB_STALE_SECONDS = env_int("REPORT_JOB_STALE_SECONDS", 60)
+REPORT_JOB_MAX_ATTEMPTS = env_int("REPORT_JOB_MAX_ATTEMPTS", 3)
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Folder of django.core.mail.backends.filebased.EmailBackend (one file per message).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
