@@ -75,9 +75,34 @@ def start(*, call, association: Association, call_domain: CallDomain, user) -> A
     return application
 
 
+def _closed(call, now) -> Problem | None:
+    """Why nothing of an application of ``call`` may change at ``now``, if so."""
+    if call.is_accepting(now):
+        return None
+    if call.closes_at is not None and now >= call.closes_at:
+        message = _("The deadline has passed: the application can no longer be changed.")
+    else:
+        message = _("The call is not open for applications.")
+    return Problem("recapitulatif", "", message)
+
+
+def check_open(application, *, now=None) -> None:
+    """Refuse every change to an application once its call stops accepting them: after the
+    deadline, to the second by the server's clock, what was submitted is what counts."""
+    problem = _closed(application.call, now or timezone.now())
+    if problem is not None:
+        raise SubmissionRefused([problem])
+
+
 def _editable(application_id) -> Application:
-    """Lock the draft; refuse changes to anything already sent."""
-    application = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+    """Lock the draft; refuse changes to anything already sent, and to anything after the
+    deadline."""
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=application_id)
+    )
+    check_open(application)
     if not application.is_editable:
         raise SubmissionRefused(
             [Problem("recapitulatif", "", _("This application was sent; reopen it to change it."))]
@@ -335,6 +360,7 @@ def snapshot(application) -> dict:
             "rib": application.association.rib,
         },
         "domain": {
+            "id": application.call_domain_id,
             "code": application.call_domain.domain.code,
             "name_fr": application.call_domain.domain.name_fr,
             "name_ar": application.call_domain.domain.name_ar,
@@ -518,11 +544,23 @@ def reopen(application, *, user, now=None) -> Application:
     return locked
 
 
-def restore_last_version(application) -> None:
-    """Put the content of the last submitted version back (a reopened draft at the deadline)."""
-    last = application.submissions.order_by("-number").first()
+def restore_last_version(application, *, now=None) -> ApplicationSubmission:
+    """Put back exactly what the last submitted version holds (a reopened draft at the
+    deadline): every field, the domain, the place, the beneficiaries, the budget and the
+    co-funders, and the files — files attached since are taken off, files removed since come
+    back. Reads the version's immutable snapshot; returns that version."""
+    now = now or timezone.now()
+    last = application.submissions.filter(number=application.version).first()
+    last = last or application.submissions.order_by("-number").first()
     data = last.snapshot
+    domain = data["domain"]
+    call_domain_id = domain.get("id") or (
+        CallDomain.objects.filter(call_id=application.call_id, domain__code=domain["code"])
+        .values_list("pk", flat=True)
+        .get()
+    )
     Application.objects.filter(pk=application.pk).update(
+        call_domain_id=call_domain_id,
         title=data["project"]["title"],
         summary=data["project"]["summary"],
         objectives=data["project"]["objectives"],
@@ -532,7 +570,9 @@ def restore_last_version(application) -> None:
         province_id=data["place"]["province_id"],
         commune_id=data["place"]["commune_id"],
         requested_amount=Decimal(data["totals"]["requested"]),
+        updated_at=now,
     )
+    application.refresh_from_db()
     application.beneficiaries.all().delete()
     Beneficiaries.objects.bulk_create(
         Beneficiaries(
@@ -566,11 +606,21 @@ def restore_last_version(application) -> None:
         )
         for row in data["cofunders"]
     )
+    sent = {entry["id"] for entry in data["documents"]}
+    application.documents.filter(pk__in=sent).exclude(removed_at=None).update(removed_at=None)
+    for document in application.documents.filter(removed_at=None).exclude(pk__in=sent):
+        if document_in_a_version(document):
+            ApplicationDocument.objects.filter(pk=document.pk).update(removed_at=now)
+        else:
+            document.delete()
+            transaction.on_commit(lambda file=document.file: file.delete(save=False))
+    return last
 
 
 def close_reopened(*, now=None) -> int:
     """After the deadline, a reopened application that was not sent again counts as its last
-    version: its content is put back and it returns to "submitted". Returns how many."""
+    version: its content is put back and it returns to "submitted", and its history says so.
+    Returns how many."""
     now = now or timezone.now()
     count = 0
     reopened = Application.objects.filter(
@@ -581,12 +631,15 @@ def close_reopened(*, now=None) -> int:
             locked = Application.objects.select_for_update(of=("self",)).get(pk=pk)
             if locked.status != Application.Status.DRAFT:
                 continue
-            restore_last_version(locked)
+            version = restore_last_version(locked, now=now)
             transition(
                 locked,
                 Application.Status.SUBMITTED,
-                reason=_("Deadline passed: version %(number)d counts.")
-                % {"number": locked.version},
+                reason=_(
+                    "Deadline passed: the application was restored to version %(number)d, the "
+                    "last one submitted; changes made since were discarded."
+                )
+                % {"number": version.number},
             )
             count += 1
     return count
@@ -594,7 +647,15 @@ def close_reopened(*, now=None) -> int:
 
 def withdraw(application, *, user, reason: str = "") -> Application:
     with transaction.atomic():
-        locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=application.pk)
+        )
+        if locked.is_editable and locked.version:
+            # A reopened draft after the deadline holds changes that were never sent: it
+            # returns to its last version (close_reopened) before anything else happens to it.
+            check_open(locked)
         transition(locked, Application.Status.WITHDRAWN, by=user, reason=reason)
         if locked.version:
             notify_status(locked)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -300,7 +301,9 @@ def step(request, pk, step):
         return redirect("grants:application", pk)
     if request.method == "POST" and step in {"domaine", "projet", "lieu", "budget"}:
         try:
-            saved, forms = _save_step(request, application, step, partial=False)
+            services.check_open(application)
+            with transaction.atomic():
+                saved, forms = _save_step(request, application, step, partial=False)
         except SubmissionRefused as refused:
             messages.error(request, refused.problems[0].message)
             return redirect("grants:application", pk)
@@ -328,7 +331,9 @@ def autosave(request, pk, step):
         raise Http404
     application = member_application(request, pk)
     try:
-        _save_step(request, application, step, partial=True)
+        services.check_open(application)
+        with transaction.atomic():
+            _save_step(request, application, step, partial=True)
     except SubmissionRefused as refused:
         return JsonResponse({"saved": False, "message": refused.problems[0].message}, status=409)
     now = timezone.localtime()
@@ -350,6 +355,11 @@ def document_upload(request, pk):
     application = member_application(request, pk)
     form = DocumentUploadForm(request.POST, request.FILES)
     back = redirect("grants:apply_step", pk, "documents")
+    try:
+        services.check_open(application)
+    except SubmissionRefused as refused:
+        messages.error(request, refused.problems[0].message)
+        return back
     if not application.is_editable:
         messages.error(request, _("This application was sent. Reopen it to change it."))
         return back
@@ -369,12 +379,16 @@ def document_upload(request, pk):
         except Exception as error:  # ValidationError: one message for the user
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             return back
-        services.add_document(
-            application=application,
-            upload=form.cleaned_data["file"],
-            required_document=required,
-            user=request.user,
-        )
+        try:
+            services.add_document(
+                application=application,
+                upload=form.cleaned_data["file"],
+                required_document=required,
+                user=request.user,
+            )
+        except SubmissionRefused as refused:
+            messages.error(request, refused.problems[0].message)
+            return back
         messages.success(
             request,
             _("“%(name)s” is attached.")
@@ -480,6 +494,8 @@ def withdraw(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw(application, user=request.user, reason=form.cleaned_data["reason"])
+        except SubmissionRefused as refused:
+            messages.error(request, refused.problems[0].message)
         except (IllegalTransition, StaleState) as error:
             messages.error(request, str(error))
         else:
