@@ -2,6 +2,7 @@
 and serving through views that have checked who asks (never from a public URL)."""
 
 import logging
+import mimetypes
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -42,6 +43,14 @@ def safe_upload_path(folder: str, filename: str) -> str:
 
 
 def _office_type(upload) -> str | None:
+def with_extension(filename: str, extension: str) -> str:
+    """``<stem>.<extension>``: the name's own extension, whatever it was, replaced by the one of
+    the file's detected type (``setup.exe`` holding a PDF is ``setup.pdf``)."""
+    name = PurePath(filename or "").name
+    stem = (name.rsplit(".", 1)[0] if "." in name else name).strip(". ")
+    return f"{(stem or 'file')[: 250 - len(extension)]}.{extension}"
+
+
     """XLSX and DOCX are ZIP archives: look inside for the part that tells which."""
     upload.seek(0)
     try:
@@ -106,12 +115,15 @@ def validate_upload(upload, *, max_bytes: int | None = None) -> CheckedUpload:
         )
     return CheckedUpload(
         content_type=content_type,
-        extension=ALLOWED_TYPES[content_type],
+        extension=extension,
         size=upload.size,
-        original_name=name[:255],
+        original_name=renamed,
     )
 
 
+    extension = ALLOWED_TYPES[content_type]
+    renamed = with_extension(name, extension)
+    upload.name = renamed  # stored under the detected type's extension too
 def stored(upload, *, by) -> dict:
     """The fields of a ``StoredFile`` for an upload ``validate_upload`` has checked."""
     checked = upload.checked
@@ -133,21 +145,44 @@ def validate_upload_count(files, *, already: int = 0) -> None:
 
 
 def serve_file(field_file, *, filename: str, content_type: str | None = None, inline=False):
-    """Stream a stored file to a user the calling view has already authorised."""
+    """Stream a stored file to a user the calling view has already authorised.
+
+    The file is named and typed after its content, never after the name it was sent with:
+    ``<stem>.<detected extension>``, the detected content type, and ``nosniff``.
+    """
     if not field_file:
         from django.http import Http404
 
         raise Http404
     try:
         handle = field_file.open("rb")
+def _served_type(handle, content_type: str | None) -> tuple[str, str]:
+    """The content type and extension a stored file is served with: those of its bytes when
+    they are a known type, otherwise the type the caller gives, else an opaque download."""
+    try:
+        detected = sniff_content_type(handle)
+    except (OSError, ValueError):
+        detected = None
+    if detected in ALLOWED_TYPES:
+        return detected, ALLOWED_TYPES[detected]
+    if content_type and content_type not in ALLOWED_TYPES:
+        extension = mimetypes.guess_extension(content_type.split(";")[0].strip())
+        if extension:
+            return content_type, extension.lstrip(".")
+    return "application/octet-stream", "bin"
+
+
     except FileNotFoundError:
         from django.http import Http404
 
         logger.error("Stored file missing from the storage: %s", field_file.name)
         raise Http404 from None
-    return FileResponse(
+    content_type, extension = _served_type(handle, content_type)
+    response = FileResponse(
         handle,
         as_attachment=not inline,
-        filename=filename,
-        content_type=content_type or None,
+        filename=with_extension(filename, extension),
+        content_type=content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
