@@ -83,7 +83,7 @@ class AssociationForm(PlaceCascadeMixin, forms.ModelForm):
             "rib",
             "activity_areas",
         ]
-        widgets = {"registration_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"registration_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,7 +132,7 @@ class AssociationDocumentForm(forms.ModelForm):
     class Meta:
         model = AssociationDocument
         fields = ["kind", "file", "expires_on"]
-        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"expires_on": _("For documents that expire, such as the bank certificate.")}
 
     def __init__(self, *args, **kwargs):

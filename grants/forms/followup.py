@@ -22,7 +22,8 @@ class Styled(forms.Form):
         _styled(self)
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# A date field of the browser reads and sends ISO dates only, whatever the language.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SignForm(Styled):
