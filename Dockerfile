@@ -1,4 +1,5 @@
 # The portal's image: gunicorn for the web, the same image for the Celery worker and beat.
+# Its commands are deploy/run.sh's, the ones `make prod` runs on a machine (bin/prod).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -6,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     VAR_DIR=/var/lib/portal
 
-# WeasyPrint needs Pango; gettext compiles the translations.
+# WeasyPrint needs Pango; gettext compiles the translations; curl is the health check's.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
        libharfbuzz0b libffi8 shared-mime-info gettext curl \
@@ -16,10 +17,14 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
-RUN python manage.py compilemessages -v 0 \
-    && DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0 \
-    && useradd --system --home /app portal && mkdir -p "$VAR_DIR" && chown portal "$VAR_DIR"
+# Translations and static files (collectstatic with DEBUG=0: the manifest storage), then the
+# non-root user, owner of VAR_DIR and of the media folder the named volume is mounted on (a new
+# named volume takes the owner and mode of the folder it is mounted on).
+RUN deploy/run.sh build \
+    && useradd --system --home /app portal \
+    && mkdir -p "$VAR_DIR/media" \
+    && chown -R portal "$VAR_DIR"
 USER portal
 
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+CMD ["deploy/run.sh", "web"]

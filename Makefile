@@ -6,7 +6,8 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint fmt bench install install-dev migrate seed run worker beat messages clean
+.PHONY: demo test lint fmt bench install install-dev migrate seed run worker beat messages clean \
+	prod prod-start prod-stop
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -59,6 +60,18 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A portal beat --loglevel=INFO
+
+## prod: the production topology on this machine (gunicorn, Celery worker and beat, nginx with
+## TLS on https://127.0.0.1:8443) with DEBUG=0; needs DATABASE_URL, REDIS_URL, SECRET_KEY
+prod: install
+	VENV=$(VENV) bin/prod run
+
+## prod-start / prod-stop: the same in the background (returns once /healthz answers) / stop it
+prod-start: install
+	VENV=$(VENV) bin/prod start
+
+prod-stop:
+	VENV=$(VENV) bin/prod stop
 
 clean:
 	rm -rf $(VENV) var/portal.sqlite3 var/media var/static
