@@ -460,6 +460,10 @@ def submit(application, *, user, now=None) -> ApplicationSubmission:
             raise SubmissionRefused(
                 [Problem("recapitulatif", "", _("This application was already sent."))]
             )
+        if locked.call_domain_id:
+            # Submissions in one domain take turns (the lock _next_reference takes too), so
+            # the count of the association's applications there cannot miss one being sent.
+            CallDomain.objects.select_for_update(of=("self",)).get(pk=locked.call_domain_id)
         found = problems(locked, now=now)
         if found:
             raise SubmissionRefused(found)
