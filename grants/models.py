@@ -713,7 +713,8 @@ class Tranche(StatefulModel):
 
     TRANSITIONS = {
         Status.PLANNED: frozenset({Status.RELEASED, Status.CANCELLED}),
-        Status.RELEASED: frozenset({Status.PAID, Status.PLANNED}),
+        # cancelled: the grant was cancelled before the released tranche was paid
+        Status.RELEASED: frozenset({Status.PAID, Status.PLANNED, Status.CANCELLED}),
         Status.PAID: frozenset(),
         Status.CANCELLED: frozenset(),
     }

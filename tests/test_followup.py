@@ -260,6 +260,92 @@ def test_cancelling_records_what_must_be_reimbursed(grant, staff_user):
     assert convention.status_history.last().to_state == "terminated"
 
 
+def _pay_by_url(client, grant, tranche, reference):
+    return client.post(
+        reverse("grants:tranche_pay", args=[grant.pk, tranche.pk]),
+        {"paid_on": timezone.localdate().isoformat(), "reference": reference},
+        follow=True,
+    )
+
+
+def test_a_released_tranche_of_a_cancelled_grant_is_cancelled_and_never_paid(
+    client, grant, staff_user
+):
+    services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+    first = grant.tranches.get(order=1)
+    client.force_login(staff_user)
+    client.post(reverse("grants:tranche_release", args=[grant.pk, first.pk]))
+    client.post(
+        reverse("grants:grant_action", args=[grant.pk]),
+        {"action": "cancel", "reimbursement": "0", "reason": "Dissolution de l'association"},
+    )
+
+    paid = _pay_by_url(client, grant, first, "OV-77")
+
+    first.refresh_from_db()
+    grant.refresh_from_db()
+    assert grant.status == "cancelled"
+    assert "que pour une subvention active" in page(paid)
+    assert (first.status, first.paid_on, first.payment_reference) == ("cancelled", None, "")
+    assert grant.paid_amount == 0
+    assert [(c.from_state, c.to_state, c.reason) for c in first.status_history] == [
+        ("", "planned", ""),
+        ("planned", "released", ""),
+        ("released", "cancelled", "Dissolution de l'association"),
+    ]
+
+
+def test_a_tranche_released_before_the_cancellation_cannot_be_paid_by_the_service(
+    grant, staff_user
+):
+    services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+    first = grant.tranches.get(order=1)
+    services.release(first, by=staff_user)
+    services.cancel(grant, reimbursement=D(0), reason="Projet abandonné", by=staff_user)
+    # even a tranche row read before the cancellation cannot be paid: the grant is checked
+    Tranche.objects.filter(pk=first.pk).update(status="released")
+
+    with pytest.raises(FollowUpError, match="que pour une subvention active"):
+        services.pay(first, paid_on=timezone.localdate(), reference="OV-1", by=staff_user)
+
+    assert Grant.objects.get(pk=grant.pk).paid_amount == 0
+    assert Tranche.objects.get(pk=first.pk).status == "released"
+
+
+def test_a_suspended_grant_releases_and_pays_nothing_until_it_is_resumed(client, grant, staff_user):
+    services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
+    first, second = grant.tranches.order_by("order")
+    services.release(first, by=staff_user)
+    accept_report(grant.reports.get(kind="interim"), staff_user)
+    client.force_login(staff_user)
+    action = reverse("grants:grant_action", args=[grant.pk])
+    client.post(action, {"action": "suspend", "reason": "Audit en cours"})
+
+    paid_while_suspended = _pay_by_url(client, grant, first, "OV-1")
+    released_while_suspended = client.post(
+        reverse("grants:tranche_release", args=[grant.pk, second.pk]), follow=True
+    )
+    detail_while_suspended = page(client.get(reverse("grants:grant", args=[grant.pk])))
+    states_while_suspended = list(grant.tranches.order_by("order").values_list("status", flat=True))
+    client.post(action, {"action": "resume"})
+    paid_after = _pay_by_url(client, grant, first, "OV-1")
+    client.post(reverse("grants:tranche_release", args=[grant.pk, second.pk]))
+
+    suspended = "La subvention est suspendue : aucune tranche n'est libérée ni payée"
+    assert suspended in page(paid_while_suspended)
+    assert suspended in page(released_while_suspended)
+    assert suspended in detail_while_suspended
+    assert states_while_suspended == ["released", "planned"]
+    assert "Le paiement est enregistré" in page(paid_after)
+    grant.refresh_from_db()
+    assert grant.status == "active"
+    assert grant.paid_amount == D("90000.30")
+    assert list(grant.tranches.order_by("order").values_list("status", flat=True)) == [
+        "paid",
+        "released",
+    ]
+
+
 def test_a_grant_cannot_close_before_its_final_report_and_payments(grant, staff_user):
     services.sign(grant, signed_on=timezone.localdate(), scan=pdf_upload(), by=staff_user)
 

@@ -176,12 +176,22 @@ def condition_holds(tranche) -> bool:
     return grant.reports.filter(kind=kind, status=GrantReport.Status.ACCEPTED).exists()
 
 
+def _require_active(grant) -> None:
+    """Money moves only for an active grant; ``grant`` is the row locked by the caller, so a
+    suspension or cancellation committed meanwhile is seen."""
+    if grant.status == Grant.Status.SUSPENDED:
+        raise FollowUpError(
+            _("The grant is suspended: no tranche is released or paid until it is resumed.")
+        )
+    if grant.status != Grant.Status.ACTIVE:
+        raise FollowUpError(_("Tranches are released and paid only for an active grant."))
+
+
 def release(tranche, *, by) -> None:
     with transaction.atomic():
         grant = _locked_grant(tranche.grant)
         locked = Tranche.objects.select_for_update().select_related("grant").get(pk=tranche.pk)
-        if grant.status != Grant.Status.ACTIVE:
-            raise FollowUpError(_("Tranches are released only for an active grant."))
+        _require_active(grant)
         if not condition_holds(locked):
             raise FollowUpError(
                 _("This tranche cannot be released yet: %(condition)s.")
@@ -198,6 +208,7 @@ def pay(tranche, *, paid_on: dt.date, reference: str, by) -> None:
     with transaction.atomic():
         grant = _locked_grant(tranche.grant)
         locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
+        _require_active(grant)
         if grant.paid_amount + locked.amount > grant.amount:
             raise FollowUpError(_("This payment would take the grant beyond its amount."))
         transition(
@@ -388,7 +399,11 @@ def cancel(grant, *, reimbursement: Decimal, reason, by) -> None:
             reason=reason,
             updates={"reimbursement_amount": reimbursement},
         )
-        for tranche in locked.tranches.filter(status=Tranche.Status.PLANNED):
+        # released but unpaid tranches are cancelled too: nothing more is paid
+        unpaid = locked.tranches.select_for_update().filter(
+            status__in=[Tranche.Status.PLANNED, Tranche.Status.RELEASED]
+        )
+        for tranche in unpaid:
             transition(tranche, Tranche.Status.CANCELLED, by=by, reason=reason)
         running = [Convention.Status.SIGNED, Convention.Status.IN_FORCE]
         for convention in Convention.objects.filter(grant=locked, status__in=running):
