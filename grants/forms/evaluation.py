@@ -1,7 +1,11 @@
 """Forms of the ministry's side: workspace filters, admissibility, assignment, scores,
 consensus and decisions."""
 
+from datetime import datetime, time, timedelta
+
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.forms import NamedChoiceField
@@ -55,6 +59,12 @@ class InadmissibleForm(forms.Form):
     )
 
 
+def default_complements_due_at():
+    """The end of the day ``COMPLEMENTS_DEFAULT_DAYS`` days from today, Morocco time."""
+    day = timezone.localdate() + timedelta(days=settings.COMPLEMENTS_DEFAULT_DAYS)
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
 class ComplementRequestForm(forms.Form):
     message = forms.CharField(
         label=_("What is missing"),
@@ -62,9 +72,17 @@ class ComplementRequestForm(forms.Form):
     )
     due_at = forms.DateTimeField(
         label=_("Answer due by"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
+        # The browser's date-time picker reads this format only, whatever the language.
+        widget=forms.DateTimeInput(
+            format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local", "class": "form-control"}
+        ),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Pre-filled with the default delay; the officer may set another date.
+        self.fields["due_at"].initial = default_complements_due_at
 
 
 class AssignForm(forms.Form):
