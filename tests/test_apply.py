@@ -418,13 +418,15 @@ def test_the_number_of_files_is_limited(client, settings):
     assert application.documents.count() == 1
 
 
-def test_an_assigned_reviewer_opens_the_files_unless_conflicted(client):
+def test_an_assigned_reviewer_opens_the_files_once_declared_unless_conflicted(client):
     from tests.factories import ReviewAssignmentFactory
 
     _user, application = ready_application(client)
     document = application.documents.get()
     url = reverse("grants:document", args=[application.pk, document.pk])
-    assigned = ReviewAssignmentFactory(application=application)
+    assigned = ReviewAssignmentFactory(
+        application=application, status="in_progress", no_conflict_declared_at=timezone.now()
+    )
     conflicted = ReviewAssignmentFactory(application=application, status="conflict")
     stranger = ReviewAssignmentFactory()
 

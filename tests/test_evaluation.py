@@ -274,7 +274,10 @@ def test_a_reviewer_scores_and_does_not_see_the_others_scores(client, line, staf
     a2 = services.assign(application, second, by=staff_user)
     criteria = list(line.call.criteria.order_by("order"))
     client.force_login(first)
-    client.post(reverse("grants:review", args=[a1.pk]), {"action": "no_conflict"})
+    client.post(
+        reverse("grants:review", args=[a1.pk]),
+        {"action": "no_conflict", "declaration": "no_conflict"},
+    )
     client.post(
         reverse("grants:review", args=[a1.pk]),
         {
@@ -285,7 +288,10 @@ def test_a_reviewer_scores_and_does_not_see_the_others_scores(client, line, staf
         },
     )
     client.force_login(second)
-    client.post(reverse("grants:review", args=[a2.pk]), {"action": "no_conflict"})
+    client.post(
+        reverse("grants:review", args=[a2.pk]),
+        {"action": "no_conflict", "declaration": "no_conflict"},
+    )
     second_page = page(client.get(reverse("grants:review", args=[a2.pk])))
     too_high = client.post(
         reverse("grants:review", args=[a2.pk]),

@@ -176,3 +176,120 @@ def test_the_workspace_filters_and_exports_the_filtered_list(client, world):
     assert rows[1][5] == "'=HYPERLINK()"
     assert rows[1][6] == 100000  # amounts stay numbers
     assert not isinstance(rows[1][6], str)
+
+
+# --- A reviewer's declaration of interests, then the files ------------------------------------
+
+
+def _document(application):
+    from django.core.files.base import ContentFile
+
+    from grants.models import ApplicationDocument
+
+    return ApplicationDocument.objects.create(
+        application=application,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="budget.pdf"),
+        original_name="budget.pdf",
+        content_type="application/pdf",
+        size=15,
+    )
+
+
+def test_an_assigned_reviewer_opens_the_files_only_after_declaring_no_conflict(client, world):
+    application = world["application"]
+    url = reverse("grants:document", args=[application.pk, _document(application).pk])
+    review = reverse("grants:review", args=[world["assignment"].pk])
+    client.force_login(world["users"]["reviewer_assigned"])
+
+    before = client.get(url)
+    client.post(review, {"action": "no_conflict", "declaration": "no_conflict"})
+    after = client.get(url)
+
+    assert before.status_code == 404
+    assert after.status_code == 200
+    assert after["Content-Disposition"].startswith("attachment")
+    assert b"".join(after.streaming_content).startswith(b"%PDF")
+
+
+def test_a_reviewer_who_declared_a_conflict_never_opens_the_files(client, world):
+    application = world["application"]
+    url = reverse("grants:document", args=[application.pk, _document(application).pk])
+    other = user_with_role(Role.REVIEWER)
+    assignment = services.assign(application, other, by=world["users"]["staff"])
+    client.force_login(other)
+
+    client.post(
+        reverse("grants:review", args=[assignment.pk]),
+        {"action": "conflict", "reason": "Ancien salarié de l'association"},
+    )
+
+    assignment.refresh_from_db()
+    assert assignment.status == "conflict"
+    assert client.get(url).status_code == 404
+    client.force_login(world["users"]["reviewer_conflicted"])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("staff", 200),
+        ("manager", 200),
+        ("association_member", 200),
+        ("reviewer_assigned", 404),  # not declared yet
+        ("reviewer_not_assigned", 404),
+        ("reviewer_conflicted", 404),
+    ],
+)
+def test_who_downloads_an_applications_file(client, world, role, status):
+    application = world["application"]
+    client.force_login(world["users"][role])
+
+    response = client.get(
+        reverse("grants:document", args=[application.pk, _document(application).pk])
+    )
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"action": "no_conflict"},  # the button alone, box not ticked
+        {"action": "no_conflict", "declaration": "on"},
+        {"action": "no_conflict", "declaration": "1"},
+        {"action": "anything", "reason": "x"},
+    ],
+)
+def test_declaring_no_conflict_needs_the_ticked_declaration(client, world, data):
+    assignment = world["assignment"]
+    client.force_login(world["users"]["reviewer_assigned"])
+
+    response = client.post(reverse("grants:review", args=[assignment.pk]), data)
+
+    assert response.status_code == 200
+    text = page(response)
+    assert "Cochez la case pour déclarer que vous n'avez aucun conflit d'intérêts." in text
+    assert world["application"].title not in text  # the content stays hidden
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.no_conflict_declared_at) == ("assigned", None)
+    assert [c.to_state for c in assignment.status_history] == []
+
+
+def test_the_declaration_page_asks_for_the_ticked_box_then_opens_the_application(client, world):
+    assignment = world["assignment"]
+    url = reverse("grants:review", args=[assignment.pk])
+    client.force_login(world["users"]["reviewer_assigned"])
+
+    form = page(client.get(url))
+    declared = client.post(url, {"action": "no_conflict", "declaration": "no_conflict"})
+
+    assert "Je déclare n'avoir aucun conflit d'intérêts" in form
+    assert 'name="declaration"' in form
+    assert 'value="no_conflict"' in form
+    assert declared.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == "in_progress"
+    assert assignment.no_conflict_declared_at is not None
+    assert "AAP-2026-X-00001" in page(client.get(url))

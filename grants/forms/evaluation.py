@@ -102,6 +102,35 @@ class ConflictForm(forms.Form):
     )
 
 
+class DeclarationCheckbox(forms.CheckboxInput):
+    """Ticked only when the posted value is exactly ``no_conflict``: no other value, and no
+    other button of the page, counts as the declaration."""
+
+    VALUE = "no_conflict"
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "form-check-input", **(attrs or {}), "value": self.VALUE})
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) == self.VALUE
+
+
+class NoConflictForm(forms.Form):
+    """The reviewer's explicit declaration that they have no conflict of interest."""
+
+    declaration = forms.BooleanField(
+        label=_(
+            "I declare that I have no conflict of interest with this association or its "
+            "project (membership, family or professional tie, financial interest), and I will "
+            "keep the application confidential."
+        ),
+        widget=DeclarationCheckbox,
+        error_messages={
+            "required": _("Tick the box to declare that you have no conflict of interest.")
+        },
+    )
+
+
 class ReviewForm(forms.Form):
     """One score and comment per criterion of the call's grid, and an overall comment."""
 

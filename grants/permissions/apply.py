@@ -1,10 +1,15 @@
-"""Who may see an application and its files: its association's members, staff officers, and
-the reviewers assigned to it (unless they declared a conflict of interest)."""
+"""Who may see an application and its files: its association's members, the ministry's readers
+(staff officers, managers, administrators), and the reviewers assigned to it once they declared
+that they have no conflict of interest (never before, never after declaring one)."""
 
 from django.shortcuts import get_object_or_404
 
 from grants.models import Application, ReviewAssignment
-from portal.roles import is_staff_officer
+from portal.roles import is_ministry_reader
+
+# A reviewer reads the content and the files only in these states, reached by declaring no
+# conflict of interest.
+DECLARED_NO_CONFLICT = (ReviewAssignment.Status.IN_PROGRESS, ReviewAssignment.Status.SUBMITTED)
 
 
 def member_application(request, pk, **filters) -> Application:
@@ -22,12 +27,13 @@ def member_application(request, pk, **filters) -> Application:
 def can_read_files(user, application) -> bool:
     if not user.is_authenticated:
         return False
-    if is_staff_officer(user):
+    if is_ministry_reader(user):
         return True
     if application.association.memberships.filter(user=user).exists():
         return True
-    return (
-        ReviewAssignment.objects.filter(application=application, reviewer=user)
-        .exclude(status=ReviewAssignment.Status.CONFLICT)
-        .exists()
-    )
+    return ReviewAssignment.objects.filter(
+        application=application,
+        reviewer=user,
+        status__in=DECLARED_NO_CONFLICT,
+        no_conflict_declared_at__isnull=False,
+    ).exists()

@@ -22,6 +22,7 @@ from grants.forms.evaluation import (
     ConsensusForm,
     DecisionForm,
     InadmissibleForm,
+    NoConflictForm,
     ReopenMinutesForm,
     ReviewForm,
     WorkspaceFilterForm,
@@ -324,10 +325,16 @@ def review(request, pk):
         raise Http404
     criteria = list(application.call.criteria.order_by("order"))
     if assignment.status == ReviewAssignment.Status.ASSIGNED:
-        conflict_form = ConflictForm(request.POST or None)
+        # Only the form that was posted is bound: the other one shows no errors. Declaring no
+        # conflict needs the ticked declaration (``declaration=no_conflict``), nothing else.
+        posted = request.POST.get("action") if request.method == "POST" else None
+        conflict_form = ConflictForm(request.POST if posted == "conflict" else None)
+        no_conflict_form = NoConflictForm(
+            request.POST if request.method == "POST" and posted != "conflict" else None
+        )
         if request.method == "POST":
             try:
-                if request.POST.get("action") == "conflict":
+                if posted == "conflict":
                     if conflict_form.is_valid():
                         services.declare_conflict(
                             assignment, reason=conflict_form.cleaned_data["reason"]
@@ -340,7 +347,7 @@ def review(request, pk):
                             ),
                         )
                         return redirect("grants:my_reviews")
-                else:
+                elif no_conflict_form.is_valid():
                     services.declare_no_conflict(assignment)
                     return redirect("grants:review", pk)
             except REFUSED as error:
@@ -348,7 +355,12 @@ def review(request, pk):
         return render(
             request,
             "grants/evaluation/declare.html",
-            {"assignment": assignment, "application": application, "form": conflict_form},
+            {
+                "assignment": assignment,
+                "application": application,
+                "form": conflict_form,
+                "no_conflict_form": no_conflict_form,
+            },
         )
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     initial = {"comment": assignment.comment}
