@@ -6,11 +6,14 @@ import time
 from unittest import mock
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
 
-from grants.models import Application, ApplicationSubmission
+from grants.models import Application, ApplicationDocument, ApplicationSubmission
 from grants.services import apply as services
-from tests.apply_helpers import fill, ready_application, start
+from tests.apply_helpers import PDF_BYTES, fill, pdf_upload, ready_application, start
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -80,3 +83,33 @@ def test_two_drafts_in_one_domain_sent_at_the_same_moment_only_one_goes_through(
     assert list(
         Application.objects.exclude(reference=None).values_list("reference", flat=True)
     ) == [f"AAP-{first.call.year}-{code}-00001"]
+
+
+def test_eight_uploads_at_the_same_moment_never_go_beyond_the_limit(client, settings):
+    settings.UPLOAD_MAX_FILES = 20
+    user, application = ready_application(client)  # one file attached
+    for n in range(17):
+        ApplicationDocument.objects.create(
+            application=application,
+            file=ContentFile(PDF_BYTES, name=f"annexe-{n}.pdf"),
+            original_name=f"annexe-{n}.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            uploaded_by=user,
+        )
+    assert application.documents.count() == 18
+    url = reverse("grants:apply_document_upload", args=[application.pk])
+    answers = []
+
+    def upload(n):
+        browser = Client()
+        browser.force_login(user)
+        response = browser.post(url, {"file": pdf_upload(f"simultane-{n}.pdf")}, follow=True)
+        answers.append(response.content.decode())
+
+    with mock.patch.object(services, "stored", _slowed(services.stored)):
+        _together(upload, [(n,) for n in range(8)])
+
+    assert application.documents.filter(removed_at=None).count() == 20
+    assert sum("Au plus 20 fichiers peuvent être joints." in a for a in answers) == 6
+    assert sum("est joint" in a for a in answers) == 2

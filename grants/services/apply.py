@@ -26,7 +26,7 @@ from grants.models import (
     CoFunder,
     ComplementFile,
 )
-from portal.files import stored
+from portal.files import stored, validate_upload_count
 from portal.money import format_amount, quantize
 from portal.notify import notify
 from portal.workflow import record_creation, transition
@@ -145,8 +145,12 @@ def save_budget(application, *, lines: list[dict], cofunders: list[dict]) -> Non
 
 
 def add_document(*, application, upload, required_document=None, user) -> ApplicationDocument:
+    """Attach a checked upload. The number of files is counted under the application's row
+    lock, so that uploads sent at the same moment cannot go beyond ``UPLOAD_MAX_FILES``
+    (``ValidationError``)."""
     with transaction.atomic():
         locked = _editable(application.pk)
+        validate_upload_count([upload], already=locked.documents.filter(removed_at=None).count())
         return ApplicationDocument.objects.create(
             application=locked, required_document=required_document, **stored(upload, by=user)
         )

@@ -10,6 +10,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
@@ -372,14 +373,7 @@ def document_upload(request, pk):
             if required is None:
                 raise Http404
         try:
-            validate_upload_count(
-                [form.cleaned_data["file"]],
-                already=application.documents.filter(removed_at=None).count(),
-            )
-        except Exception as error:  # ValidationError: one message for the user
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-            return back
-        try:
+            # the number of files is checked there, under the application's lock
             services.add_document(
                 application=application,
                 upload=form.cleaned_data["file"],
@@ -388,6 +382,9 @@ def document_upload(request, pk):
             )
         except SubmissionRefused as refused:
             messages.error(request, refused.problems[0].message)
+            return back
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
             return back
         messages.success(
             request,
