@@ -459,6 +459,65 @@ def test_two_committee_members_approving_at_the_same_moment_never_exceed_the_env
     assert CallDomain.objects.get(pk=line.pk).remaining == D("100000")
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_first_decisions_in_two_domains_at_the_same_moment_open_one_minutes_and_lose_none():
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite has no row locks")
+    first = CallDomainFactory(envelope=D("300000"), max_grant=D("200000"))
+    second = CallDomainFactory(call=first.call, envelope=D("300000"), max_grant=D("200000"))
+    CriterionFactory(call=first.call, weight=D(40), max_score=D(10), pass_mark=D(4))
+    CriterionFactory(call=first.call, weight=D(60), max_score=D(20), pass_mark=D(0))
+    applications = [
+        _reviewed(line, [(8, 15)], requested=D("50000"))
+        for line in (first, second)
+        for _ in range(3)
+    ]
+    members = [user_with_role(Role.COMMITTEE) for _ in applications]
+    assert not CommitteeMinutes.objects.filter(call=first.call).exists()
+    barrier = threading.Barrier(len(applications))
+    errors = []
+
+    def approve(application, member):
+        try:
+            barrier.wait()
+            services.decide(
+                application, outcome="approved", amount=D("50000"), reason="", by=member
+            )
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=approve, args=pair)
+        for pair in zip(applications, members, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    minutes = CommitteeMinutes.objects.get(call=first.call)
+    decisions = Decision.objects.filter(application__in=applications)
+    assert decisions.count() == 6
+    assert set(decisions.values_list("minutes_id", flat=True)) == {minutes.pk}
+    assert set(
+        Application.objects.filter(pk__in=[a.pk for a in applications]).values_list(
+            "status", flat=True
+        )
+    ) == {"approved"}
+    assert [CallDomain.objects.get(pk=line.pk).committed for line in (first, second)] == [
+        D("150000"),
+        D("150000"),
+    ]
+
+
 def test_an_approved_application_becomes_a_grant_followed_to_closure(
     line, staff_user, django_capture_on_commit_callbacks
 ):

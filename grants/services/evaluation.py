@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Membership
-from calls.models import CallDomain
+from calls.models import Call, CallDomain
 from grants import scoring
 from grants.models import (
     Application,
@@ -32,6 +32,7 @@ from grants.models import (
 )
 from grants.services.apply import missing_documents, notify_status
 from portal.money import format_amount
+from portal.outbox import send_task
 from portal.roles import Role
 from portal.workflow import record_creation, transition
 
@@ -382,10 +383,17 @@ def record_consensus(application, *, score: Decimal, comment: str, by) -> None:
 
 
 def open_minutes(call) -> CommitteeMinutes:
-    """The call's current minutes; decisions are refused once they are closed."""
+    """The call's current minutes; decisions are refused once they are closed.
+
+    The first decision of a call opens its minutes. Decisions in different domains do not wait
+    for each other (each locks its own domain), so the minutes are created under a lock on the
+    call's row: whoever comes second waits, then finds the minutes the first one made."""
     minutes = CommitteeMinutes.objects.filter(call=call).order_by("-number").first()
     if minutes is None:
-        minutes = CommitteeMinutes.objects.create(call=call, number=1)
+        Call.objects.select_for_update().only("pk").get(pk=call.pk)
+        minutes = CommitteeMinutes.objects.filter(call=call).order_by("-number").first()
+        if minutes is None:
+            minutes = CommitteeMinutes.objects.create(call=call, number=1)
     if minutes.status == CommitteeMinutes.Status.CLOSED:
         raise EvaluationError(
             _(
@@ -524,12 +532,9 @@ def close_minutes(minutes, *, by) -> None:
                 record_creation(grant, by=by)
             grant_ids.append(grant.pk)
 
-        def prepare():
-            from grants.tasks import prepare_grants
+        from grants.tasks import prepare_grants
 
-            prepare_grants.delay(grant_ids)
-
-        transaction.on_commit(prepare)
+        send_task(prepare_grants, grant_ids)
         from django.core.files.base import ContentFile
 
         locked.pdf.save(
