@@ -148,6 +148,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "grants.tasks.expire_complement_requests",
         "schedule": 300.0,
     },
+    "purge-expired-report-files": {
+        "task": "reports.tasks.purge_expired_report_files",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- Evaluation -------------------------------------------------------------------------

@@ -24,12 +24,15 @@ class ReportJob(StatefulModel):
         RUNNING = "running", _("In progress")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+        # its file was deleted after REPORT_FILE_TTL_DAYS; the same request builds it again
+        EXPIRED = "expired", _("File expired")
 
     TRANSITIONS = {
         Status.PENDING: frozenset({Status.RUNNING, Status.FAILED}),
         Status.RUNNING: frozenset({Status.DONE, Status.FAILED, Status.RUNNING}),
         Status.FAILED: frozenset({Status.PENDING}),
-        Status.DONE: frozenset(),
+        Status.DONE: frozenset({Status.EXPIRED}),
+        Status.EXPIRED: frozenset(),
     }
 
     requested_by = models.ForeignKey(

@@ -9,16 +9,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from calls.models import Call, Programme
 from grants.models import Grant
-from portal.workflow import transition
+from portal.workflow import TransitionError, transition
 from reports.bilan import build_bilan
 from reports.models import ReportJob
 from reports.pdf import bilan_pdf
@@ -82,7 +85,7 @@ def report_request(
     )
     existing = (
         ReportJob.objects.filter(fingerprint=fingerprint)
-        .exclude(status=ReportJob.Status.FAILED)
+        .exclude(status__in=(ReportJob.Status.FAILED, ReportJob.Status.EXPIRED))
         .order_by("-created_at")
         .first()
     )
@@ -160,6 +163,38 @@ def report_fail(*, job_id: int, error: str) -> None:
     if job is None or job.status in (ReportJob.Status.DONE, ReportJob.Status.FAILED):
         return
     transition(job, ReportJob.Status.FAILED, reason=error[:500], updates={"error": error[:2000]})
+
+
+def purge_expired_reports(*, now=None) -> int:
+    """Delete the files of bilans generated more than ``REPORT_FILE_TTL_DAYS`` days ago; their
+    jobs stay in the history as expired, and the same request builds the bilan again."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.REPORT_FILE_TTL_DAYS)
+    old = ReportJob.objects.filter(status=ReportJob.Status.DONE).filter(
+        Q(finished_at__lt=limit) | Q(finished_at=None, created_at__lt=limit)
+    )
+    purged = 0
+    for job in old.iterator():
+        name = job.file.name
+        try:
+            if name:
+                job.file.storage.delete(name)
+            transition(
+                job,
+                ReportJob.Status.EXPIRED,
+                reason=_("File deleted after %(days)d days.")
+                % {"days": settings.REPORT_FILE_TTL_DAYS},
+                updates={"file": ""},
+            )
+        except OSError:
+            logger.warning("report job %s: its file %s could not be deleted", job.pk, name)
+            continue
+        except TransitionError:  # expired meanwhile by another run
+            continue
+        purged += 1
+    if purged:
+        logger.info("%d expired bilan file(s) deleted", purged)
+    return purged
 
 
 def bilan_filename(job: ReportJob) -> str:

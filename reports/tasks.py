@@ -6,7 +6,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from reports.models import ReportJob
-from reports.services import report_fail, report_run
+from reports.services import purge_expired_reports, report_fail, report_run
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +38,9 @@ def generate_report(self, *, job_id: int) -> None:
     except Exception as error:
         logger.exception("report job %s failed", job_id)
         report_fail(job_id=job_id, error=str(error))
+
+
+@shared_task
+def purge_expired_report_files() -> int:
+    """Files of bilans older than REPORT_FILE_TTL_DAYS are deleted; their jobs show as expired."""
+    return purge_expired_reports()
