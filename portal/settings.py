@@ -191,8 +191,13 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail AAP] "
+# The client address (rate limits) is REMOTE_ADDR, or behind N trusted proxies the N-th
+# X-Forwarded-For entry from the end; entries a client adds before those are ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Failed logins: 5 per account (key first, so a locked account no longer spends its address's
+# allowance) and 30 per client address, which many colleagues may share behind one NAT.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "5/5m/key,30/5m/ip",
     "signup": "20/h/ip",
     "reset_password": "5/h/ip,3/h/key",
 }
