@@ -4,6 +4,7 @@ A user sees only the associations they belong to: anything else is a 404. Action
 the association (profile, members, verification request) are for its president: 403 otherwise.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,6 +32,7 @@ from associations.models import (
     Province,
 )
 from portal.files import serve_file
+from portal.filters import IdField
 from portal.forms import errors_as_messages
 from portal.roles import is_staff_officer
 from portal.workflow import IllegalTransition, StaleState, history
@@ -244,16 +246,27 @@ def accept(request, token):
     return render(request, "associations/accept.html", {"invitation": invitation})
 
 
+class LookupForm(forms.Form):
+    """The cascade's parameter; anything but an identifier gives no options."""
+
+    region = IdField()
+    province = IdField()
+
+
 @require_GET
 def provinces(request):
     """Options of the province list for a region (the cascade, fetched by htmx)."""
-    options = Province.objects.filter(region_id=request.GET.get("region") or 0)
+    lookup = LookupForm(request.GET)
+    region = lookup.cleaned_data.get("region") if lookup.is_valid() else None
+    options = Province.objects.filter(region_id=region) if region else Province.objects.none()
     return render(request, "associations/_options.html", {"options": options})
 
 
 @require_GET
 def communes(request):
-    options = Commune.objects.filter(province_id=request.GET.get("province") or 0)
+    lookup = LookupForm(request.GET)
+    province = lookup.cleaned_data.get("province") if lookup.is_valid() else None
+    options = Commune.objects.filter(province_id=province) if province else Commune.objects.none()
     return render(request, "associations/_options.html", {"options": options, "optional": True})
 
 

@@ -7,6 +7,7 @@ to its association on the grant's page."""
 import datetime as dt
 from pathlib import Path
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -27,6 +28,7 @@ from conventions.models import (
     PartnerType,
 )
 from portal.files import serve_file
+from portal.filters import FilterForm, IdField, TextField, YearField, choices_of
 from portal.roles import is_ministry_reader
 from portal.spreadsheets import table_response
 
@@ -36,16 +38,19 @@ def _readers_only(request):
         raise Http404
 
 
+class ConventionFilterForm(FilterForm):
+    kind = forms.ChoiceField(choices=choices_of(Convention.Kind.values), required=False)
+    partner_type = IdField()
+    year = YearField()
+    status = forms.ChoiceField(choices=choices_of(Convention.Status.values), required=False)
+    region = IdField()
+    q = TextField()
+
+
 def _filters(request):
-    get = request.GET
-    return {
-        "kind": get.get("kind") if get.get("kind") in Convention.Kind.values else "",
-        "partner_type": get.get("partner_type", ""),
-        "year": get.get("year", ""),
-        "status": get.get("status") if get.get("status") in Convention.Status.values else "",
-        "region": get.get("region", ""),
-        "q": get.get("q", "").strip(),
-    }
+    """The chosen filters, as the template shows them back ("" when not chosen)."""
+    data = ConventionFilterForm(request.GET).cleaned_or_400()
+    return {key: "" if value is None else str(value) for key, value in data.items()}
 
 
 @login_required
@@ -56,13 +61,13 @@ def convention_list(request):
     conventions = Convention.objects.select_related("partner_type")
     if chosen["kind"]:
         conventions = conventions.filter(kind=chosen["kind"])
-    if chosen["partner_type"].isdigit():
+    if chosen["partner_type"]:
         conventions = conventions.filter(partner_type_id=chosen["partner_type"])
-    if chosen["year"].isdigit():
-        conventions = conventions.filter(year=int(chosen["year"]))
+    if chosen["year"]:
+        conventions = conventions.filter(year=chosen["year"])
     if chosen["status"]:
         conventions = conventions.filter(status=chosen["status"])
-    if chosen["region"].isdigit():
+    if chosen["region"]:
         conventions = conventions.filter(
             Q(regions=chosen["region"]) | Q(partner_communes__region=chosen["region"])
         ).distinct()
@@ -73,8 +78,8 @@ def convention_list(request):
             | Q(objective__icontains=chosen["q"])
             | Q(parties__partner__name_fr__icontains=chosen["q"])
         ).distinct()
-    if request.GET.get("export") in {"csv", "xlsx"}:
-        return _conventions_table(conventions, request.GET["export"])
+    if chosen["export"]:
+        return _conventions_table(conventions, chosen["export"])
     by_type = (
         conventions.order_by()
         .values(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from calls.models import Call, Programme
 from portal.files import serve_file
+from portal.filters import FilterForm, TextField, YearField
 from reports import opendata, published, selectors, statistics
 from reports.bilan import build_bilan
 from reports.forms import BilanRequestForm
@@ -87,9 +88,10 @@ def dashboard(request):
     _readers_only(request)
     programmes = Programme.objects.order_by("name_fr")
     calls = Call.objects.select_related("programme").exclude(status=Call.Status.DRAFT)
-    programme = request.GET.get("programme") or "migrants-refugies"
-    edition = request.GET.get("edition") or ""
-    year_from, year_to = _year(request.GET.get("from")), _year(request.GET.get("to"))
+    chosen = DashboardFilterForm(request.GET).cleaned_or_400()
+    programme = chosen["programme"] or "migrants-refugies"
+    edition = chosen["edition"]
+    year_from, year_to = chosen["from"], chosen["to"]
     bilan = None
     error = ""
     try:
@@ -133,8 +135,14 @@ def dashboard(request):
     )
 
 
-def _year(value) -> int | None:
-    return int(value) if value and value.isdigit() and 1990 <= int(value) <= 2100 else None
+class DashboardFilterForm(FilterForm):
+    programme = TextField(max_length=50)
+    edition = TextField(max_length=20)
+    # "from" and "to" are Python keywords: declared below.
+
+
+DashboardFilterForm.base_fields["from"] = YearField()
+DashboardFilterForm.base_fields["to"] = YearField()
 
 
 @require_GET

@@ -3,6 +3,7 @@ convention, tranches, reports, visits and audits, and the association's reports.
 
 from functools import partial
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,12 +43,21 @@ from grants.permissions.followup import readable_grant, require
 from grants.services import followup as services
 from grants.services.followup import FollowUpError
 from portal.files import serve_file, validate_upload, validate_upload_count
+from portal.filters import FilterForm, IdField, TextField, YearField, choices_of
 from portal.forms import errors_as_messages, perform
 from portal.spreadsheets import table_response
 from portal.workflow import IllegalTransition, StaleState, history
 
 REFUSED = (FollowUpError, IllegalTransition, StaleState)
 act = partial(perform, refused=REFUSED)
+
+
+class GrantFilterForm(FilterForm):
+    status = forms.ChoiceField(choices=choices_of(Grant.Status.values), required=False)
+    programme = TextField(max_length=50)
+    region = IdField()
+    year = YearField()
+    q = TextField()
 
 
 @login_required
@@ -60,21 +70,22 @@ def grant_list(request):
         "application__association", "application__call__programme", "application__region"
     ).order_by("-awarded_on", "reference")
     get = request.GET
-    status = get.get("status")
-    if status in Grant.Status.values:
+    chosen = GrantFilterForm(get).cleaned_or_400()
+    status = chosen["status"]
+    if status:
         grants = grants.filter(status=status)
-    if programme := get.get("programme"):
+    if programme := chosen["programme"]:
         grants = grants.filter(application__call__programme__code=programme)
-    if get.get("region", "").isdigit():
-        grants = grants.filter(application__region_id=get["region"])
-    if get.get("year", "").isdigit():
-        grants = grants.filter(awarded_on__year=get["year"])
-    if q := get.get("q", "").strip():
+    if chosen["region"]:
+        grants = grants.filter(application__region_id=chosen["region"])
+    if chosen["year"]:
+        grants = grants.filter(awarded_on__year=chosen["year"])
+    if q := chosen["q"]:
         grants = grants.filter(
             Q(reference__icontains=q) | Q(application__association__name_fr__icontains=q)
         )
-    if get.get("export") in {"csv", "xlsx"}:
-        return _grants_table(grants, get["export"])
+    if chosen["export"]:
+        return _grants_table(grants, chosen["export"])
     totals = grants.aggregate(amount=Sum("amount"), paid=Sum("paid_amount"))
     today = timezone.localdate()
     query = get.copy()
