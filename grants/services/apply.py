@@ -29,6 +29,7 @@ from grants.models import (
 from portal.files import stored, validate_upload_count
 from portal.money import format_amount, quantize
 from portal.notify import notify
+from portal.outbox import send_task
 from portal.workflow import record_creation, transition
 
 ZERO = Decimal("0")
@@ -501,12 +502,9 @@ def submit(application, *, user, now=None) -> ApplicationSubmission:
             },
         )
 
-        def render_receipt():
-            from grants.tasks import render_receipt as task
+        from grants.tasks import render_receipt
 
-            task.delay(submission.pk)
-
-        transaction.on_commit(render_receipt)
+        send_task(render_receipt, submission.pk)
     return submission
 
 
@@ -696,6 +694,7 @@ def answer_complements(request_obj, *, user, answer: str, uploads, now=None):
             by=user,
             reason=_("Complements sent."),
         )
+        notify_complements_answered(locked, application)
     return locked
 
 
@@ -713,6 +712,37 @@ ANNOUNCED = frozenset(
         Application.Status.WITHDRAWN,
     }
 )
+
+
+def complement_readers(request_obj):
+    """Who is told of an answer to a request for complements: the staff officer who asked, or
+    every staff officer when that officer is gone or no longer one."""
+    from portal.models import User
+    from portal.roles import Role, is_staff_officer
+
+    officer = request_obj.requested_by
+    if officer is not None and officer.is_active and is_staff_officer(officer):
+        return [officer]
+    return list(User.objects.filter(groups__name=Role.STAFF, is_active=True).distinct())
+
+
+def notify_complements_answered(request_obj, application) -> None:
+    """Tell the ministry, in each officer's language, that the association answered."""
+    notify(
+        complement_readers(request_obj),
+        "grants/email/complements_answered",
+        {
+            "application_id": application.pk,
+            "reference": application.reference or "",
+            "title": application.title,
+            "association": {
+                "name_fr": application.association.name_fr,
+                "name_ar": application.association.name_ar,
+            },
+            "answered_at": timezone.localtime(request_obj.answered_at).strftime("%d/%m/%Y %H:%M"),
+            "files": request_obj.files.count(),
+        },
+    )
 
 
 def notify_status(application, *, message: str = "") -> None:

@@ -21,4 +21,9 @@ urlpatterns = [
     path("<int:pk>/versions/<int:number>/", views.version, name="version"),
     path("<int:pk>/versions/<int:number>/recepisse.pdf", views.receipt, name="receipt"),
     path("<int:pk>/complements/<int:request_pk>/", views.complement, name="complement"),
+    path(
+        "<int:pk>/complements/<int:request_pk>/fichiers/<int:file_pk>/",
+        views.complement_file,
+        name="complement_file",
+    ),
 ]

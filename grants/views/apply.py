@@ -38,6 +38,7 @@ from grants.models import (
     Application,
     ApplicationDocument,
     ApplicationSubmission,
+    ComplementFile,
     ComplementRequest,
     Grant,
 )
@@ -411,6 +412,24 @@ def _readable_document(request, pk, document_pk) -> ApplicationDocument:
 @require_GET
 def document_download(request, pk, document_pk):
     document = _readable_document(request, pk, document_pk)
+    return serve_file(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )
+
+
+@login_required
+@require_GET
+def complement_file(request, pk, request_pk, file_pk):
+    """A file sent with an answer to a request for complements: readable by whoever may read
+    the application's documents; 404 for everyone else."""
+    document = get_object_or_404(
+        ComplementFile.objects.select_related("request__application__association"),
+        pk=file_pk,
+        request_id=request_pk,
+        request__application_id=pk,
+    )
+    if not can_read_files(request.user, document.request.application):
+        raise Http404
     return serve_file(
         document.file, filename=document.original_name, content_type=document.content_type
     )

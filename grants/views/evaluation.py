@@ -205,6 +205,9 @@ def instruction(request, pk):
             "data": last.snapshot if last else snapshot(application),
             "link_documents": True,
             "checklist": services.checklist(application),
+            "complement_requests": application.complement_requests.select_related(
+                "requested_by", "answered_by"
+            ).prefetch_related("files"),
             "assignments": assignments,
             "history": history(application),
             "inadmissible_form": InadmissibleForm(),
