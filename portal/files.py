@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -26,6 +27,13 @@ ALLOWED_TYPES = {PDF: "pdf", JPEG: "jpg", PNG: "png", XLSX: "xlsx", DOCX: "docx"
 
 logger = logging.getLogger(__name__)
 
+# When the storage refuses a file (disk full, bucket unreachable); the upload's transaction
+# is rolled back, so nothing of it is kept.
+STORAGE_FAILED = gettext_lazy(
+    "The file could not be saved. Nothing was changed: try again in a few minutes, and tell "
+    "the ministry if it fails again."
+)
+
 
 @dataclass(frozen=True)
 class CheckedUpload:
@@ -33,6 +41,14 @@ class CheckedUpload:
     extension: str
     size: int
     original_name: str
+
+
+def with_extension(filename: str, extension: str) -> str:
+    """``<stem>.<extension>``: the name's own extension, whatever it was, replaced by the one of
+    the file's detected type (``setup.exe`` holding a PDF is ``setup.pdf``)."""
+    name = PurePath(filename or "").name
+    stem = (name.rsplit(".", 1)[0] if "." in name else name).strip(". ")
+    return f"{(stem or 'file')[: 250 - len(extension)]}.{extension}"
 
 
 def safe_upload_path(folder: str, filename: str) -> str:
@@ -43,14 +59,6 @@ def safe_upload_path(folder: str, filename: str) -> str:
 
 
 def _office_type(upload) -> str | None:
-def with_extension(filename: str, extension: str) -> str:
-    """``<stem>.<extension>``: the name's own extension, whatever it was, replaced by the one of
-    the file's detected type (``setup.exe`` holding a PDF is ``setup.pdf``)."""
-    name = PurePath(filename or "").name
-    stem = (name.rsplit(".", 1)[0] if "." in name else name).strip(". ")
-    return f"{(stem or 'file')[: 250 - len(extension)]}.{extension}"
-
-
     """XLSX and DOCX are ZIP archives: look inside for the part that tells which."""
     upload.seek(0)
     try:
@@ -113,6 +121,9 @@ def validate_upload(upload, *, max_bytes: int | None = None) -> CheckedUpload:
             % {"name": name},
             code="file_type",
         )
+    extension = ALLOWED_TYPES[content_type]
+    renamed = with_extension(name, extension)
+    upload.name = renamed  # stored under the detected type's extension too
     return CheckedUpload(
         content_type=content_type,
         extension=extension,
@@ -121,9 +132,6 @@ def validate_upload(upload, *, max_bytes: int | None = None) -> CheckedUpload:
     )
 
 
-    extension = ALLOWED_TYPES[content_type]
-    renamed = with_extension(name, extension)
-    upload.name = renamed  # stored under the detected type's extension too
 def stored(upload, *, by) -> dict:
     """The fields of a ``StoredFile`` for an upload ``validate_upload`` has checked."""
     checked = upload.checked
@@ -144,18 +152,6 @@ def validate_upload_count(files, *, already: int = 0) -> None:
         )
 
 
-def serve_file(field_file, *, filename: str, content_type: str | None = None, inline=False):
-    """Stream a stored file to a user the calling view has already authorised.
-
-    The file is named and typed after its content, never after the name it was sent with:
-    ``<stem>.<detected extension>``, the detected content type, and ``nosniff``.
-    """
-    if not field_file:
-        from django.http import Http404
-
-        raise Http404
-    try:
-        handle = field_file.open("rb")
 def _served_type(handle, content_type: str | None) -> tuple[str, str]:
     """The content type and extension a stored file is served with: those of its bytes when
     they are a known type, otherwise the type the caller gives, else an opaque download."""
@@ -172,6 +168,18 @@ def _served_type(handle, content_type: str | None) -> tuple[str, str]:
     return "application/octet-stream", "bin"
 
 
+def serve_file(field_file, *, filename: str, content_type: str | None = None, inline=False):
+    """Stream a stored file to a user the calling view has already authorised.
+
+    The file is named and typed after its content, never after the name it was sent with:
+    ``<stem>.<detected extension>``, the detected content type, and ``nosniff``.
+    """
+    if not field_file:
+        from django.http import Http404
+
+        raise Http404
+    try:
+        handle = field_file.open("rb")
     except FileNotFoundError:
         from django.http import Http404
 

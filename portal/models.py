@@ -1,9 +1,12 @@
 """What every app shares: the user, and the history of state changes of every stateful model."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -128,3 +131,46 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class OutboxMessage(models.Model):
+    """A background job to start, written in the same transaction as the change that asks
+    for it, so that it is never lost when the broker cannot be reached.
+
+    ``portal.outbox.send_task`` writes the row and publishes it once the transaction commits;
+    rows still unpublished (the broker was down) are published again by the ``relay-outbox``
+    periodic job and whenever a worker starts. ``task_id`` is the Celery task id: a task run
+    twice for the same row (a second delivery) is recognised by it.
+    """
+
+    task_id = models.UUIDField(_("task id"), default=uuid.uuid4, unique=True, editable=False)
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True, encoder=DjangoJSONEncoder)
+    kwargs = models.JSONField(
+        _("keyword arguments"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("publication attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ("created_at", "id")
+        indexes = [
+            # the relay: OutboxMessage.objects.filter(published_at=None, created_at__lte=…)
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(published_at__isnull=True),
+                name="outbox_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+# Below the models portal.workflow imports.

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -31,19 +30,17 @@ def _send(recipients: list[str], language: str, template: str, context: dict) ->
 
 
 def notify(users: Iterable, template: str, context: dict | None = None) -> None:
-    """Queue one e-mail per language of ``users``; sent once the current transaction commits."""
+    """Queue one e-mail per language of ``users``; sent once the current transaction commits
+    (kept in the outbox until the broker takes it)."""
     by_language: dict[str, list[str]] = defaultdict(list)
     for user in users:
         if user.email and user.is_active:
             by_language[user.language or settings.LANGUAGE_CODE].append(user.email)
     payload = dict(context or {})
+    from portal.outbox import send_task
+    from portal.tasks import send_email
 
-    def send_all() -> None:
-        from portal.tasks import send_email
-
-        for language, recipients in by_language.items():
-            send_email.delay(
-                recipients=recipients, language=language, template=template, context=payload
-            )
-
-    transaction.on_commit(send_all)
+    for language, recipients in by_language.items():
+        send_task(
+            send_email, recipients=recipients, language=language, template=template, context=payload
+        )

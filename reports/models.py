@@ -1,8 +1,11 @@
 """Report jobs: who asked for which bilan, its progress, and the file it produced."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, Programme
@@ -22,6 +25,8 @@ class ReportJob(StatefulModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("In progress")
+        # its worker died; queued again, it starts over
+        INTERRUPTED = "interrupted", _("Interrupted, restarting")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
         # its file was deleted after REPORT_FILE_TTL_DAYS; the same request builds it again
@@ -29,11 +34,14 @@ class ReportJob(StatefulModel):
 
     TRANSITIONS = {
         Status.PENDING: frozenset({Status.RUNNING, Status.FAILED}),
-        Status.RUNNING: frozenset({Status.DONE, Status.FAILED, Status.RUNNING}),
+        Status.RUNNING: frozenset({Status.DONE, Status.FAILED, Status.RUNNING, Status.INTERRUPTED}),
+        Status.INTERRUPTED: frozenset({Status.RUNNING, Status.FAILED}),
         Status.FAILED: frozenset({Status.PENDING}),
         Status.DONE: frozenset({Status.EXPIRED}),
         Status.EXPIRED: frozenset(),
     }
+    # States in which the job is still on its way to a file.
+    ACTIVE = frozenset({Status.PENDING, Status.RUNNING, Status.INTERRUPTED})
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,7 +72,7 @@ class ReportJob(StatefulModel):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     fingerprint = models.CharField(_("data fingerprint"), max_length=64, blank=True)
@@ -74,6 +82,9 @@ class ReportJob(StatefulModel):
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # written every few seconds by the worker building the file: a running job whose
+    # heartbeat stopped lost its worker
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,3 +110,20 @@ class ReportJob(StatefulModel):
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def heartbeat_stale(self) -> bool:
+        """Running, but no sign of life from its worker for ``REPORT_JOB_STALE_SECONDS``."""
+        if self.status != self.Status.RUNNING:
+            return False
+        limit = timedelta(seconds=settings.REPORT_JOB_STALE_SECONDS)
+        return self.heartbeat_at is None or timezone.now() - self.heartbeat_at > limit
+
+    @property
+    def shown_status(self) -> str:
+        """The state the pages show: a job whose worker died is shown as interrupted even
+        before the periodic check has queued it again."""
+        return self.Status.INTERRUPTED if self.heartbeat_stale else self.status
+
+    def get_shown_status_display(self) -> str:
+        return str(self.Status(self.shown_status).label)

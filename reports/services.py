@@ -1,14 +1,20 @@
 """Report jobs: ask for a bilan, reuse an unchanged one, produce it with progress.
 
-A job's state lives in the database, so a worker that dies loses nothing: the task is
-delivered again (acks late) and ``report_run`` starts the job over; a done job is never redone.
+A job's state lives in the database, so a worker that dies loses nothing. A prefork child
+killed mid-way: the task is delivered again at once (acks late, rejected on worker lost). The
+whole worker killed: Redis would deliver the message again only after its visibility timeout,
+so the run writes a heartbeat and ``requeue_interrupted`` (a periodic job) queues again the
+jobs whose heartbeat stopped; the pages show them as interrupted, restarting. ``report_run``
+starts such a job over and leaves a done job as it is, so a second delivery is harmless.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import threading
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call, Programme
 from grants.models import Grant
+from portal.outbox import send_task
 from portal.workflow import TransitionError, transition
 from reports.bilan import build_bilan
 from reports.models import ReportJob
@@ -91,48 +98,71 @@ def report_request(
     )
     if existing is not None:
         return existing, True
-    job = ReportJob.objects.create(
-        requested_by=user,
-        programme=programme,
-        call=call,
-        year_from=year_from,
-        year_to=year_to,
-        language=language,
-        format=fmt,
-        fingerprint=fingerprint,
-    )
-
-    def enqueue():
-        from reports.tasks import generate_report
-
-        result = generate_report.delay(job_id=job.pk)
-        ReportJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id or "")
-
-    transaction.on_commit(enqueue)
+    with transaction.atomic():
+        job = ReportJob.objects.create(
+            requested_by=user,
+            programme=programme,
+            call=call,
+            year_from=year_from,
+            year_to=year_to,
+            language=language,
+            format=fmt,
+            fingerprint=fingerprint,
+        )
+        _enqueue(job)
     return job, False
+
+
+def _enqueue(job: ReportJob) -> None:
+    """Queue the job's task (through the outbox: kept until the broker takes it)."""
+    from reports.tasks import generate_report
+
+    message = send_task(generate_report, job_id=job.pk)
+    job.task_id = str(message.task_id)
+    ReportJob.objects.filter(pk=job.pk).update(task_id=job.task_id)
 
 
 def _set_progress(job: ReportJob, percent: int) -> None:
     ReportJob.objects.filter(pk=job.pk).update(progress=percent, updated_at=timezone.now())
 
 
-def report_run(*, job: ReportJob) -> ReportJob:
-    """Produce the job's file. Idempotent: a done job is left as it is; a job left running by a
-    worker that died starts over."""
+class JobBusy(Exception):
+    """Another worker is building this job and shows signs of life."""
+
+    def __init__(self, seconds_left: float):
+        super().__init__(f"job is running elsewhere; stale in {seconds_left:.0f}s")
+        self.seconds_left = seconds_left
+
+
+def report_run(*, job: ReportJob, heartbeat: bool = False) -> ReportJob:
+    """Produce the job's file. Idempotent: a done job is left as it is; a job whose worker
+    died (interrupted, or running with no sign of life) starts over; a job running elsewhere
+    raises ``JobBusy``. With ``heartbeat``, a thread shows the run's signs of life."""
     job.refresh_from_db()
     if job.status == ReportJob.Status.DONE:
         return job
+    if job.status == ReportJob.Status.RUNNING and not job.heartbeat_stale:
+        age = (timezone.now() - job.heartbeat_at).total_seconds()
+        raise JobBusy(settings.REPORT_JOB_STALE_SECONDS - age)
     if job.status == ReportJob.Status.FAILED:
         transition(job, ReportJob.Status.PENDING, reason="retry")
+    now = timezone.now()
     transition(
         job,
         ReportJob.Status.RUNNING,
+        reason="" if job.attempts == 0 else "restart",
         updates={
-            "started_at": timezone.now(),
+            "started_at": now,
+            "heartbeat_at": now,
             "attempts": job.attempts + 1,
             "progress": 1,
         },
     )
+    with _Heartbeat(job.pk) if heartbeat else contextlib.nullcontext():
+        return _build(job)
+
+
+def _build(job: ReportJob) -> ReportJob:
     bilan = build_bilan(
         programme=job.programme.code,
         edition=job.call.edition if job.call else None,
@@ -156,6 +186,70 @@ def report_run(*, job: ReportJob) -> ReportJob:
         },
     )
     return job
+
+
+class _Heartbeat(threading.Thread):
+    """Writes the job's ``heartbeat_at`` every ``REPORT_JOB_HEARTBEAT_SECONDS`` while the
+    file is built; it dies with the process, which is how a dead worker is recognised."""
+
+    def __init__(self, job_id: int):
+        super().__init__(name=f"report-job-{job_id}-heartbeat", daemon=True)
+        self.job_id = job_id
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.stopped.wait(settings.REPORT_JOB_HEARTBEAT_SECONDS):
+                try:
+                    ReportJob.objects.filter(
+                        pk=self.job_id, status=ReportJob.Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:  # the database is away for a moment: try again later
+                    logger.warning("report job %s: heartbeat not written", self.job_id)
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.join(timeout=5)
+
+
+def requeue_interrupted(*, now=None) -> int:
+    """Queue again the jobs whose worker died: running with no sign of life for
+    ``REPORT_JOB_STALE_SECONDS``. A job interrupted ``REPORT_JOB_MAX_ATTEMPTS`` times fails
+    (it may be what kills its worker). Safe to run at any time, on several hosts: each job is
+    taken by one compare-and-set. Returns how many were queued again."""
+    now = now or timezone.now()
+    stale_before = now - timedelta(seconds=settings.REPORT_JOB_STALE_SECONDS)
+    stale = ReportJob.objects.filter(status=ReportJob.Status.RUNNING).filter(
+        Q(heartbeat_at=None) | Q(heartbeat_at__lt=stale_before)
+    )
+    queued = 0
+    for job in stale:
+        try:
+            with transaction.atomic():
+                if job.attempts >= settings.REPORT_JOB_MAX_ATTEMPTS:
+                    transition(
+                        job,
+                        ReportJob.Status.FAILED,
+                        reason="interrupted too many times",
+                        updates={"error": f"worker lost {job.attempts} times"},
+                    )
+                    continue
+                transition(job, ReportJob.Status.INTERRUPTED, reason="worker lost")
+                _enqueue(job)
+                queued += 1
+        except TransitionError:  # it moved meanwhile: its worker is alive after all
+            continue
+    if queued:
+        logger.warning("%d report job(s) lost their worker and were queued again", queued)
+    return queued
 
 
 def report_fail(*, job_id: int, error: str) -> None:

@@ -6,9 +6,16 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from reports.models import ReportJob
-from reports.services import purge_expired_reports, report_fail, report_run
+from reports.services import (
+    JobBusy,
+    purge_expired_reports,
+    report_fail,
+    report_run,
+    requeue_interrupted,
+)
 
 logger = logging.getLogger(__name__)
+BUSY_RETRIES = 3
 
 
 @shared_task(
@@ -28,7 +35,14 @@ def generate_report(self, *, job_id: int) -> None:
         logger.info("report job %s is gone", job_id)
         return
     try:
-        report_run(job=job)
+        report_run(job=job, heartbeat=not self.request.is_eager)
+    except JobBusy as busy:
+        # Delivered again while another run shows signs of life (a prefork child just killed
+        # leaves a fresh heartbeat): come back when it would be stale. The periodic
+        # requeue_interrupted job covers the case too, so a few tries are enough.
+        if self.request.retries < BUSY_RETRIES:
+            raise self.retry(countdown=max(1, busy.seconds_left + 1), exc=busy) from None
+        logger.info("report job %s: %s", job_id, busy)
     except SoftTimeLimitExceeded:
         report_fail(job_id=job_id, error="time limit exceeded")
     except (OSError, ConnectionError):
@@ -38,6 +52,12 @@ def generate_report(self, *, job_id: int) -> None:
     except Exception as error:
         logger.exception("report job %s failed", job_id)
         report_fail(job_id=job_id, error=str(error))
+
+
+@shared_task
+def requeue_interrupted_reports() -> int:
+    """Report jobs whose worker died (no heartbeat) are queued again."""
+    return requeue_interrupted()
 
 
 @shared_task

@@ -66,7 +66,7 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
     assert (found["name"], found["host"]) == ("aap", "db.internal")
     assert found["broker"] == "redis://cache.internal:6379/2"
     assert found["eager"] is False
-    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"] == "portal.cache.ResilientRedisCache"
     assert found["cache_location"] == "redis://cache.internal:6379/2"
 
 
@@ -108,4 +108,10 @@ def test_healthz_answers_before_host_validation(client):
     response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "broker": "ok",
+        "storage": "ok",
+    }

@@ -5,6 +5,7 @@ Every page is for the members of the application's association (404 for anyone e
 also open for staff and the assigned reviewers.
 """
 
+import logging
 from collections import defaultdict
 
 from django.contrib import messages
@@ -46,7 +47,7 @@ from grants.permissions.apply import can_read_files, member_application
 from grants.receipts import ensure_receipt, receipt_filename
 from grants.services import apply as services
 from grants.services.apply import STEPS, SubmissionRefused
-from portal.files import serve_file, validate_upload, validate_upload_count
+from portal.files import STORAGE_FAILED, serve_file, validate_upload, validate_upload_count
 from portal.forms import errors_as_messages
 from portal.models import StatusChange
 from portal.workflow import IllegalTransition, StaleState, history
@@ -387,6 +388,15 @@ def document_upload(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return back
+        except OSError:  # the storage failed: the transaction left nothing behind
+            logging.getLogger(__name__).exception("file of application %s not stored", pk)
+            messages.error(request, STORAGE_FAILED)
+            application.refresh_from_db()
+            return render(
+                request,
+                "grants/apply/documents.html",
+                _step_context(application, "documents", {"upload_form": form}),
+            )
         messages.success(
             request,
             _("“%(name)s” is attached.")
@@ -580,6 +590,9 @@ def complement(request, pk, request_pk):
             form.add_error("answer", refused.problems[0].message)
         except (IllegalTransition, StaleState) as error:
             form.add_error(None, str(error))
+        except OSError:  # the storage failed: the transaction left nothing behind
+            logging.getLogger(__name__).exception("complement of application %s not stored", pk)
+            form.add_error(None, STORAGE_FAILED)
         except Exception as error:  # ValidationError of a file
             if not hasattr(error, "messages"):
                 raise
