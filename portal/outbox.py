@@ -65,9 +65,7 @@ def _publish(message: OutboxMessage) -> bool:
         app.tasks[message.task].apply_async(**options)
     else:
         try:
-            app.send_task(
-                message.task, retry=True, retry_policy=PUBLISH_RETRY_POLICY, **options
-            )
+            app.send_task(message.task, retry=True, retry_policy=PUBLISH_RETRY_POLICY, **options)
         except Exception as error:  # the broker is down or refused: the relay will try again
             logger.warning(
                 "task %s (%s) not published, kept in the outbox: %s",
