@@ -125,6 +125,24 @@ def test_disallowed_host_gets_400_in_the_portal_layout(production, client):
 
 
 @pytest.mark.django_db
+def test_disallowed_host_is_logged_as_one_warning_line_without_traceback(production, client):
+    import logging
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    handler = logging.getLogger("django.security.DisallowedHost").handlers[0]
+    records: list[logging.LogRecord] = []
+    handler.emit = records.append
+
+    client.get("/", HTTP_HOST="attaquant.example")
+
+    assert [(r.levelname, r.exc_info) for r in records] == [("WARNING", None)]
+    assert "attaquant.example" in records[0].getMessage()
+
+
+@pytest.mark.django_db
 def test_disallowed_host_gets_400_behind_https(production, client):
     production.SECURE_SSL_REDIRECT = True
     production.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
