@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: demo test lint fmt bench install install-dev migrate seed run worker beat messages clean \
-	prod prod-start prod-stop
+	prod prod-start prod-stop backup restore faults
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -72,6 +72,23 @@ prod-start: install
 
 prod-stop:
 	VENV=$(VENV) bin/prod stop
+
+## faults: the tests that stop PostgreSQL and Redis instances of their own, kill workers and
+## restore backups, one at a time; needs DATABASE_URL and REDIS_URL
+faults: install-dev messages
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "faults needs DATABASE_URL and REDIS_URL"; exit 1; }
+	$(PY) -m pytest -m faults tests/faults -p no:randomly
+
+## backup: the database (pg_dump, or SQLite's backup API) and the media files into
+## var/backups/<timestamp>/ with a manifest of their SHA-256
+backup: install
+	$(PY) manage.py backup
+
+## restore BACKUP=var/backups/<timestamp>: checks the manifest, then replaces the database of
+## DATABASE_URL and unpacks the media files (asks to confirm)
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp>"; exit 1; }
+	$(PY) manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) var/portal.sqlite3 var/media var/static
