@@ -79,6 +79,206 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
         """Importing is for administrators; staff officers keep adding and changing rows."""
         return request.user.is_superuser or is_administrator(request.user)
 
+    # --- Imports as background jobs (portal.imports) ------------------------------------------
+
+    def get_urls(self):
+        from django.urls import path
+
+        info = self.get_model_info()
+        return [
+            path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="{}_{}_import_job".format(*info),
+            ),
+            path(
+                "import/<int:job_id>/progress/",
+                self.admin_site.admin_view(self.import_job_progress),
+                name="{}_{}_import_job_progress".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        """The form, then: the file checked against the limits at once (a ZIP bomb or a sheet
+        of a million rows is refused with a message, without being parsed), kept privately in
+        an ``ImportJob`` whose dry run runs in the background."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+
+        from portal import imports
+        from portal.models import ImportJob
+        from portal.outbox import send_task
+        from portal.tasks import run_import
+
+        if request.method != "POST":
+            return super().import_action(request, **kwargs)
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        if form.is_valid():
+            input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+            upload = form.cleaned_data["import_file"]
+            fmt = imports.format_key(input_format)
+            try:
+                total = imports.check_import_file(upload, fmt)
+            except imports.ImportRefused as refused:
+                form.add_error("import_file", refused.message)
+            else:
+                upload.seek(0)
+                resource_class = self.choose_import_resource_class(form, request)
+                opts = self.model._meta
+                job = ImportJob.objects.create(
+                    model=f"{opts.app_label}.{opts.model_name}",
+                    resource=f"{resource_class.__module__}.{resource_class.__qualname__}",
+                    format=fmt,
+                    file=upload,
+                    original_name=(upload.name or "import")[:255],
+                    language=getattr(request, "LANGUAGE_CODE", "fr"),
+                    created_by=request.user,
+                    total_rows=total,
+                )
+                send_task(run_import, job_id=job.pk)
+                return redirect(self._job_url(job))
+        return self._import_form_response(request, form, **kwargs)
+
+    def _import_form_response(self, request, form, **kwargs):
+        from django.template.response import TemplateResponse
+
+        resources = [
+            resource_class(**self.get_import_resource_kwargs(request=request, form=form, **kwargs))
+            for resource_class in self.get_import_resource_classes(request)
+        ]
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (
+                    resource.get_display_name(),
+                    [f.column_name for f in resource.get_user_visible_fields()],
+                )
+                for resource in resources
+            ],
+            "import_error_display": self.import_error_display,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def _job_url(self, job, suffix=""):
+        from django.urls import reverse
+
+        return reverse(
+            "admin:{}_{}_import_job{}".format(*self.get_model_info(), suffix),
+            args=[job.pk],
+            current_app=self.admin_site.name,
+        )
+
+    def _import_job(self, request, job_id):
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404
+
+        from portal.models import ImportJob
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        opts = self.model._meta
+        job = get_object_or_404(ImportJob, pk=job_id, model=f"{opts.app_label}.{opts.model_name}")
+        if job.created_by_id != request.user.pk and not request.user.is_superuser:
+            raise PermissionDenied
+        return job
+
+    def import_job_view(self, request, job_id):
+        """The job's progress while it runs, then the dry run's rows and errors with the
+        confirmation, or what was imported; POST confirms."""
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from portal import imports
+        from portal.models import ImportJob
+        from portal.outbox import send_task
+        from portal.tasks import run_import
+
+        job = self._import_job(request, job_id)
+        if request.method == "POST":
+            if job.status != ImportJob.Status.READY or "confirm" not in request.POST:
+                self.message_user(
+                    request, _("This import cannot be confirmed now."), level=messages.ERROR
+                )
+                return redirect(self._job_url(job))
+            try:
+                transition(job, ImportJob.Status.IMPORTING, by=request.user)
+            except TransitionError:
+                return redirect(self._job_url(job))
+            send_task(run_import, job_id=job.pk, confirm=True)
+            return redirect(self._job_url(job))
+        context = {
+            **self.admin_site.each_context(request),
+            **self._job_context(job, imports),
+            "title": _("Import of %(name)s") % {"name": job.original_name},
+            "opts": self.model._meta,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/import_job.html", context)
+
+    def import_job_progress(self, request, job_id):
+        """The progress bar, polled by the job's page; once the job is over, the page reloads."""
+        from django.template.response import TemplateResponse
+
+        from portal import imports
+        from portal.models import ImportJob
+
+        job = self._import_job(request, job_id)
+        response = TemplateResponse(
+            request, "admin/import_job_progress.html", self._job_context(job, imports)
+        )
+        if job.status not in ImportJob.RUNNING:
+            response["HX-Refresh"] = "true"
+        return response
+
+    def _job_context(self, job, imports):
+        from django.urls import reverse
+
+        from portal.models import ImportJob
+
+        done = imports.current_progress(job)
+        return {
+            "job": job,
+            "running": job.status in ImportJob.RUNNING,
+            "done_rows": done,
+            "percent": int(100 * done / job.total_rows) if job.total_rows else 0,
+            "progress_url": self._job_url(job, "_progress"),
+            "changelist_url": reverse(
+                "admin:{}_{}_changelist".format(*self.get_model_info()),
+                current_app=self.admin_site.name,
+            ),
+            "import_url": reverse(
+                "admin:{}_{}_import".format(*self.get_model_info()),
+                current_app=self.admin_site.name,
+            ),
+            "totals": [
+                (IMPORT_TYPES.get(key, key), count)
+                for key, count in (job.result.get("totals") or {}).items()
+            ],
+            "rows": [
+                {**row, "type": IMPORT_TYPES.get(row["type"], row["type"])}
+                for row in job.result.get("rows", [])
+            ],
+        }
+
+
+IMPORT_TYPES = {
+    "new": _("New"),
+    "update": _("Update"),
+    "delete": _("Delete"),
+    "skip": _("Skipped"),
+    "error": _("Error"),
+    "invalid": _("Invalid"),
+}
+
 
 def money_column(field: str, label):
     def column(obj):

@@ -174,3 +174,66 @@ class OutboxMessage(models.Model):
 
 
 # Below the models portal.workflow imports.
+from portal.workflow import StatefulModel  # noqa: E402
+
+
+def _import_upload_path(instance, filename: str) -> str:
+    from portal.files import safe_upload_path
+
+    return safe_upload_path("imports", filename)
+
+
+class ImportJob(StatefulModel):
+    """A spreadsheet imported in the admin: its file (kept privately until the import is over),
+    the dry run's per-row errors, then, once confirmed, the real import; each in a Celery job
+    (``portal.imports``)."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        READY = "ready", _("Ready to import")
+        INVALID = "invalid", _("Errors found")
+        REFUSED = "refused", _("Refused")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    TRANSITIONS = {
+        Status.CHECKING: frozenset({Status.READY, Status.INVALID, Status.REFUSED, Status.FAILED}),
+        Status.READY: frozenset({Status.IMPORTING}),
+        Status.IMPORTING: frozenset({Status.DONE, Status.FAILED, Status.REFUSED}),
+        Status.INVALID: frozenset(),
+        Status.REFUSED: frozenset(),
+        Status.DONE: frozenset(),
+        Status.FAILED: frozenset(),
+    }
+    RUNNING = frozenset({Status.CHECKING, Status.IMPORTING})
+
+    model = models.CharField(_("data"), max_length=100)  # "app_label.model_name"
+    resource = models.CharField(_("resource"), max_length=200)  # dotted path of its class
+    format = models.CharField(_("format"), max_length=8)
+    file = models.FileField(_("file"), upload_to=_import_upload_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CHECKING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.original_name
