@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: demo test lint fmt bench install install-dev migrate seed run worker beat messages clean \
-	prod prod-start prod-stop backup restore faults
+	prod prod-start prod-stop backup restore faults e2e
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -72,6 +72,11 @@ prod-start: install
 
 prod-stop:
 	VENV=$(VENV) bin/prod stop
+
+## e2e: the whole journey in Chromium against make prod, on a fresh portal_e2e database (.ci/e2e);
+## needs DATABASE_URL and REDIS_URL
+e2e: install-dev
+	VENV=$(VENV) .ci/e2e
 
 ## faults: the tests that stop PostgreSQL and Redis instances of their own, kill workers and
 ## restore backups, one at a time; needs DATABASE_URL and REDIS_URL
