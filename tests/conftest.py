@@ -6,6 +6,14 @@ from portal.roles import Role
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, user_with_role
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that start a real Celery worker share one Redis queue: under pytest-xdist they run
+    in one process (``--dist loadgroup``), so no worker takes another test's job."""
+    for item in items:
+        if item.get_closest_marker("celery"):
+            item.add_marker(pytest.mark.xdist_group("celery"))
+
+
 @pytest.fixture(autouse=True)
 def _media_root(request, settings, tmp_path):
     """Every test writes its files in its own folder; on the seeded data, in the folder the
