@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rules.apps.AutodiscoverRulesConfig",
     "import_export",
     "crispy_forms",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.mfa.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -194,6 +196,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail AAP] "
 # The client address (rate limits) is REMOTE_ADDR, or behind N trusted proxies the N-th
 # X-Forwarded-For entry from the end; entries a client adds before those are ignored.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Second factor: an authenticator app (TOTP) with recovery codes, offered to the ministry's
+# roles (portal/mfa.py); compulsory for the roles listed, e.g.
+# "staff_officer,committee_member,manager,administrator" (a superuser holds every role).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Portail AAP"
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES")
 # Failed logins: 5 per account (key first, so a locked account no longer spends its address's
 # allowance) and 30 per client address, which many colleagues may share behind one NAT.
 ACCOUNT_RATE_LIMITS = {
