@@ -13,8 +13,8 @@ from conventions.models import Convention, PartnerCommune
 from grants.models import Application, Decision, Grant
 from portal.models import StatusChange
 from reports import statistics
-from reports.demo import ACCOUNTS, DEMO_PASSWORD
-from reports.history import split_amount
+from seeding.demo import ACCOUNTS, DEMO_PASSWORD
+from seeding.history import split_amount
 from tests.seeded import seeded  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
@@ -230,3 +230,25 @@ def test_statistics_take_the_same_number_of_queries_whatever_the_rows(
     with django_assert_num_queries(1):
         statistics.conventions_by_partner_type(year_from=2014, year_to=2020)
     assert Grant.objects.values("application__call").annotate(n=Count("id")).count() >= 6
+
+
+def test_seeding_is_its_own_app_that_no_other_app_imports():
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import get_commands
+
+    root = Path(settings.BASE_DIR)
+    importers = [
+        str(path.relative_to(root))
+        for app in ("portal", "calls", "associations", "grants", "conventions", "reports")
+        for path in (root / app).rglob("*.py")
+        if any(
+            line.strip().startswith(("from seeding", "import seeding"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+
+    assert get_commands()["seed_demo"] == "seeding"
+    assert settings.INSTALLED_APPS.index("seeding") > settings.INSTALLED_APPS.index("reports")
+    assert importers == []

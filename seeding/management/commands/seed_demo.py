@@ -4,8 +4,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from reports.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
-from reports.history import load_history
+from seeding.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+from seeding.history import load_history
 
 
 class Command(BaseCommand):
