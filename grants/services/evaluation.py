@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import Membership
 from calls.models import Call, CallDomain
-from grants import scoring
+from grants import scoring, signals
 from grants.models import (
     Application,
     CommitteeMinutes,
@@ -493,10 +493,8 @@ def _withdraw_pending_grant(application) -> None:
             _("The grant %(reference)s is already running: its decision cannot change.")
             % {"reference": grant.reference}
         )
-    from conventions.models import Convention
-
-    # The unsigned draft convention goes with it (its PDF stays in the storage's history).
-    Convention.objects.filter(grant=grant, signed_on__isnull=True).delete()
+    # The unsigned draft convention goes with it (conventions.receivers).
+    signals.grant_withdrawn.send(Grant, grant=grant)
     grant.delete()
 
 

@@ -16,7 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conventions.models import Convention, ConventionParty, Partner, PartnerType
+from associations.services import members_of
+from grants import signals
 from grants.models import (
     Audit,
     AuditRecommendation,
@@ -49,8 +50,6 @@ def _locked_grant(grant) -> Grant:
 
 
 def members(grant):
-    from associations.services import members_of
-
     return members_of(grant.application.association_id)
 
 
@@ -68,8 +67,6 @@ def _schedule(grant) -> list[tuple[int, Decimal, str]]:
 def prepare_grant(grant, *, by=None) -> Grant:
     """The tranches (the last one takes the rounding, so they add up to the amount), the
     reports due, and the grant convention in draft with its PDF. Idempotent."""
-    from grants.conventions import convention_pdf
-
     with transaction.atomic():
         grant = _locked_grant(grant)
         if not grant.tranches.exists():
@@ -98,46 +95,8 @@ def prepare_grant(grant, *, by=None) -> Grant:
                     grant=grant, kind=kind, due_on=start + relativedelta(months=after)
                 )
                 record_creation(report, by=by)
-        convention = Convention.objects.filter(grant=grant).first()
-        if convention is None:
-            association = grant.application.association
-            partner, _created = Partner.objects.get_or_create(
-                association=association,
-                defaults={
-                    "name_fr": association.name_fr,
-                    "name_ar": association.name_ar,
-                    "partner_type": PartnerType.objects.get_or_create(
-                        code="association",
-                        defaults={"name_fr": "Associations", "name_ar": "الجمعيات"},
-                    )[0],
-                    "region": association.region,
-                },
-            )
-            convention = Convention.objects.create(
-                kind=Convention.Kind.GRANT,
-                reference=f"CONV-{grant.reference}",
-                title_fr=f"Convention de partenariat — {grant.application.title}",
-                title_ar=f"اتفاقية شراكة — {grant.application.title}",
-                partner_type=partner.partner_type,
-                grant=grant,
-                programme=grant.application.call.programme,
-                objective=grant.application.objectives,
-                year=grant.awarded_on.year,
-                amount=grant.amount,
-            )
-            ConventionParty.objects.create(
-                convention=convention,
-                partner=partner,
-                role=ConventionParty.Role.SIGNATORY,
-                amount=grant.amount,
-            )
-            record_creation(convention, by=by)
-        if not convention.generated_pdf:
-            from django.core.files.base import ContentFile
-
-            convention.generated_pdf.save(
-                f"{convention.reference}.pdf", ContentFile(convention_pdf(grant)), save=True
-            )
+        # the grant convention in draft, with its PDF (conventions.receivers)
+        signals.grant_prepared.send(Grant, grant=grant, by=by)
     return grant
 
 
@@ -147,12 +106,8 @@ def sign(grant, *, signed_on: dt.date, scan, by) -> None:
         raise FollowUpError(_("The signature date cannot be in the future."))
     with transaction.atomic():
         locked = _locked_grant(grant)
-        convention = Convention.objects.select_for_update().get(grant=locked)
-        convention.signed_scan = scan
-        convention.signed_on = signed_on
-        convention.starts_on = signed_on
-        convention.save(update_fields=["signed_scan", "signed_on", "starts_on", "updated_at"])
-        transition(convention, Convention.Status.SIGNED, by=by)
+        # the convention keeps its scan and is signed first (conventions.receivers)
+        signals.grant_signed.send(Grant, grant=locked, signed_on=signed_on, scan=scan, by=by)
         transition(
             locked,
             Grant.Status.ACTIVE,
@@ -405,9 +360,8 @@ def cancel(grant, *, reimbursement: Decimal, reason, by) -> None:
         )
         for tranche in unpaid:
             transition(tranche, Tranche.Status.CANCELLED, by=by, reason=reason)
-        running = [Convention.Status.SIGNED, Convention.Status.IN_FORCE]
-        for convention in Convention.objects.filter(grant=locked, status__in=running):
-            transition(convention, Convention.Status.TERMINATED, by=by, reason=reason)
+        # a signed or running convention is terminated (conventions.receivers)
+        signals.grant_cancelled.send(Grant, grant=locked, by=by, reason=reason)
 
 
 def closure_problems(grant) -> list[str]:
@@ -428,6 +382,5 @@ def close(grant, *, by) -> None:
         if problems:
             raise FollowUpError(" ".join(problems))
         transition(locked, Grant.Status.CLOSED, by=by, updates={"ends_on": timezone.localdate()})
-        convention = Convention.objects.filter(grant=locked).first()
-        if convention and Convention.Status.ENDED in Convention.TRANSITIONS[convention.status]:
-            transition(convention, Convention.Status.ENDED, by=by)
+        # the convention ends with it (conventions.receivers)
+        signals.grant_closed.send(Grant, grant=locked, by=by)
