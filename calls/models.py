@@ -286,6 +286,11 @@ class CallDomain(models.Model):
         help_text=_("Sum of the approved amounts; written only by the committee's decisions."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The sequence of the application references of this domain (AAP-2026-VIO-00042): the
+    # last number given, incremented under this row's lock when an application is first sent.
+    last_reference_number = models.PositiveIntegerField(
+        _("last reference number"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("domain of a call")

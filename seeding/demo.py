@@ -480,6 +480,9 @@ def live_applications(call: Call, associations, users) -> int:  # noqa: PLR0912
             transition(application, step, by=by, reason=reason, updates=updates)
         if state == S.APPROVED:
             _grant_for(application, call, staff, active=index == len(PLAN))
+    for code, last in sequences.items():
+        # the next application sent in the domain continues these numbers
+        CallDomain.objects.filter(pk=call_domains[code].pk).update(last_reference_number=last)
     return len(PLAN)
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from grants.models import Application, ApplicationDocument, ApplicationSubmission
 from grants.services import apply as services
 from tests.apply_helpers import PDF_BYTES, fill, pdf_upload, ready_application, start
+from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -83,6 +84,34 @@ def test_two_drafts_in_one_domain_sent_at_the_same_moment_only_one_goes_through(
     assert list(
         Application.objects.exclude(reference=None).values_list("reference", flat=True)
     ) == [f"AAP-{first.call.year}-{code}-00001"]
+
+
+def test_drafts_of_different_associations_sent_at_the_same_moment_get_consecutive_numbers(
+    client,
+):
+    user, first = ready_application(client)
+    drafts = [first]
+    for _ in range(3):
+        association = MembershipFactory(user=user).association
+        drafts.append(fill(client, start(client, first.call_domain, association)))
+    errors = []
+
+    def send(application):
+        try:
+            services.submit(application, user=user)
+        except Exception as error:
+            errors.append(error)
+
+    with mock.patch.object(services, "snapshot", _slowed(services.snapshot)):
+        _together(send, [(draft,) for draft in drafts])
+
+    assert errors == []
+    code = first.call_domain.domain.code
+    assert sorted(
+        Application.objects.exclude(reference=None).values_list("reference", flat=True)
+    ) == [f"AAP-{first.call.year}-{code}-{n:05d}" for n in (1, 2, 3, 4)]
+    first.call_domain.refresh_from_db()
+    assert first.call_domain.last_reference_number == 4
 
 
 def test_eight_uploads_at_the_same_moment_never_go_beyond_the_limit(client, settings):

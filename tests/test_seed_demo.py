@@ -252,3 +252,16 @@ def test_seeding_is_its_own_app_that_no_other_app_imports():
     assert get_commands()["seed_demo"] == "seeding"
     assert settings.INSTALLED_APPS.index("seeding") > settings.INSTALLED_APPS.index("reports")
     assert importers == []
+
+
+def test_the_open_calls_reference_counters_continue_its_applications_numbers():
+    call = Call.objects.get(status=Call.Status.OPEN)
+    for call_domain in call.call_domains.select_related("domain"):
+        prefix = f"{call.code}-{call.year}-{call_domain.domain.code}-"
+        numbers = [
+            int(reference.removeprefix(prefix))
+            for reference in call.applications.filter(reference__startswith=prefix).values_list(
+                "reference", flat=True
+            )
+        ]
+        assert call_domain.last_reference_number == max(numbers, default=0), prefix

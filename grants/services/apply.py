@@ -434,22 +434,18 @@ def snapshot(application) -> dict:
     }
 
 
-def _next_reference(application) -> str:
+def next_reference(application, *, call_domain: CallDomain) -> str:
     """``AAP-2026-VIO-00042``: the call's code, year, domain and a sequence per domain.
 
-    The domain's row is locked, so two submissions at the same second get different numbers.
+    ``call_domain`` is the application's domain, locked in the caller's transaction
+    (``select_for_update``, with its ``domain``): its counter gives the next number, so two
+    submissions at the same second get different numbers, and a submission that fails gives
+    its number back. One query, whatever the number of earlier references.
     """
-    call_domain = (
-        CallDomain.objects.select_for_update(of=("self",))
-        .select_related("domain")
-        .get(pk=application.call_domain_id)
-    )
+    call_domain.last_reference_number += 1
+    call_domain.save(update_fields=["last_reference_number"])
     prefix = f"{application.call.code}-{application.call.year}-{call_domain.domain.code}-"
-    used = Application.objects.filter(reference__startswith=prefix).values_list(
-        "reference", flat=True
-    )
-    sequence = max((int(ref.rsplit("-", 1)[1]) for ref in used), default=0) + 1
-    return f"{prefix}{sequence:05d}"
+    return f"{prefix}{call_domain.last_reference_number:05d}"
 
 
 def submit(application, *, user, now=None) -> ApplicationSubmission:
@@ -465,14 +461,20 @@ def submit(application, *, user, now=None) -> ApplicationSubmission:
             raise SubmissionRefused(
                 [Problem("recapitulatif", "", _("This application was already sent."))]
             )
+        call_domain = None
         if locked.call_domain_id:
-            # Submissions in one domain take turns (the lock _next_reference takes too), so
-            # the count of the association's applications there cannot miss one being sent.
-            CallDomain.objects.select_for_update(of=("self",)).get(pk=locked.call_domain_id)
+            # Submissions in one domain take turns, so the count of the association's
+            # applications there cannot miss one being sent, and the domain's reference
+            # counter is read and written by one of them at a time.
+            call_domain = (
+                CallDomain.objects.select_for_update(of=("self",))
+                .select_related("domain")
+                .get(pk=locked.call_domain_id)
+            )
         found = problems(locked, now=now)
         if found:
             raise SubmissionRefused(found)
-        reference = locked.reference or _next_reference(locked)
+        reference = locked.reference or next_reference(locked, call_domain=call_domain)
         locked.reference = reference
         number = locked.version + 1
         submission = ApplicationSubmission.objects.create(
