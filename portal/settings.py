@@ -261,6 +261,10 @@ UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20)
 # One request's body: a file at the limit and the form around it. Larger is refused (413)
 # from its Content-Length, before it is read.
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + 1024 * 1024)
+# Spreadsheets imported in the admin, checked before they are parsed (portal/imports.py): what
+# an XLSX expands to once uncompressed (or a CSV's size), and rows per file.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 REPORT_FILE_TTL_DAYS = env_int("REPORT_FILE_TTL_DAYS", 365)
@@ -274,10 +278,6 @@ REPORT_JOB_MAX_ATTEMPTS = env_int("REPORT_JOB_MAX_ATTEMPTS", 3)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Folder of django.core.mail.backends.filebased.EmailBackend (one file per message).
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-# Spreadsheets imported in the admin, checked before they are parsed (portal/imports.py): what
-# an XLSX expands to once uncompressed (or a CSV's size), and rows per file.
-IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
