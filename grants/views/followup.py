@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from associations.models import Region
 from calls.models import Programme
-from conventions import selectors as conventions
-from conventions.models import Convention
+from grants.conventions import convention_pdf
 from grants.forms.followup import (
     AuditForm,
     CancelForm,
@@ -102,8 +101,6 @@ def grant_list(request):
             "query": query.urlencode(),
             "totals": totals,
             "overdue": services.overdue_reports(today=today)[:50],
-            "ending": conventions.ending_soon(today),
-            "meetings": conventions.upcoming_meetings(today),
         },
     )
 
@@ -149,7 +146,7 @@ def _grants_table(grants, fmt):
 def grant_detail(request, pk):
     grant = readable_grant(request, pk)
     staff = request.user.has_perm("grants.run_followup")
-    convention = Convention.objects.filter(grant=grant).first()
+    convention = getattr(grant, "convention", None)  # conventions.Convention.grant, or none
     tranches = list(grant.tranches.order_by("order"))
     for tranche in tranches:
         tranche.ready = tranche.status == Tranche.Status.PLANNED and services.condition_holds(
@@ -451,14 +448,14 @@ def convention_file(request, pk, which):
     """The convention as generated (French, the signed text's language), in Arabic on request
     (``?lang=ar``, for reading), or the signed scan."""
     grant = readable_grant(request, pk)
-    convention = get_object_or_404(Convention, grant=grant)
+    convention = getattr(grant, "convention", None)
+    if convention is None:
+        raise Http404
     field = {"pdf": convention.generated_pdf, "signe": convention.signed_scan}.get(which)
     if field is None:
         raise Http404
     language = request.GET.get("lang")
     if which == "pdf" and (not field or language in {"ar", "en"}):
-        from grants.conventions import convention_pdf
-
         suffix = f"-{language}" if language in {"ar", "en"} else ""
         response = HttpResponse(
             convention_pdf(grant, language=language or "fr"), content_type="application/pdf"
