@@ -1,12 +1,13 @@
 """Spreadsheet import/export of associations, with territories by their codes."""
 
-from import_export import fields, resources
+from import_export import fields
 
 from associations.models import Association, Commune, Province, Region
-from portal.spreadsheets import CodeWidget, NeutralisedExportMixin
+from portal.resources import ModelResource
+from portal.spreadsheets import CodeWidget
 
 
-class AssociationResource(NeutralisedExportMixin, resources.ModelResource):
+class AssociationResource(ModelResource):
     region = fields.Field(
         attribute="region", column_name="region", widget=CodeWidget(Region, field="code")
     )

@@ -1,12 +1,13 @@
 """Spreadsheet import/export of calls, with foreign keys by their codes."""
 
-from import_export import fields, resources
+from import_export import fields
 
 from calls.models import Call, Programme
-from portal.spreadsheets import CodeWidget, NeutralisedExportMixin
+from portal.resources import ModelResource
+from portal.spreadsheets import CodeWidget
 
 
-class CallResource(NeutralisedExportMixin, resources.ModelResource):
+class CallResource(ModelResource):
     programme = fields.Field(
         attribute="programme",
         column_name="programme",

@@ -1,12 +1,13 @@
 """Spreadsheet import/export of the conventions register."""
 
-from import_export import fields, resources
+from import_export import fields
 
 from conventions.models import Convention, PartnerType
-from portal.spreadsheets import CodeWidget, NeutralisedExportMixin
+from portal.resources import ModelResource
+from portal.spreadsheets import CodeWidget
 
 
-class ConventionResource(NeutralisedExportMixin, resources.ModelResource):
+class ConventionResource(ModelResource):
     partner_type = fields.Field(
         attribute="partner_type",
         column_name="partner_type",

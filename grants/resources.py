@@ -1,12 +1,13 @@
 """Spreadsheet import/export of applications and grants, keyed by reference numbers."""
 
-from import_export import fields, resources
+from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
 from associations.models import Association, Province, Region
 from calls.models import Call, CallDomain
 from grants.models import Application, Grant
-from portal.spreadsheets import CodeWidget, NeutralisedExportMixin
+from portal.resources import ModelResource
+from portal.spreadsheets import CodeWidget
 
 
 class CallWidget(ForeignKeyWidget):
@@ -41,7 +42,10 @@ class CallDomainWidget(ForeignKeyWidget):
         return value.domain.code if value else ""
 
 
-class ApplicationResource(NeutralisedExportMixin, resources.ModelResource):
+class ApplicationResource(ModelResource):
+    # computed from the reviews by grants.scoring; the status, by portal.resources itself
+    workflow_fields = ("score", "passes_grid", "needs_consensus")
+
     call = fields.Field(attribute="call", column_name="call", widget=CallWidget())
     call_domain = fields.Field(
         attribute="call_domain", column_name="domain", widget=CallDomainWidget()
@@ -83,7 +87,10 @@ class ApplicationResource(NeutralisedExportMixin, resources.ModelResource):
         clean_model_instances = True
 
 
-class GrantResource(NeutralisedExportMixin, resources.ModelResource):
+class GrantResource(ModelResource):
+    # written by the tranches' payments and the cancellation, under the grant's row lock
+    workflow_fields = ("paid_amount", "reimbursement_amount")
+
     application = fields.Field(
         attribute="application",
         column_name="application",

@@ -28,7 +28,10 @@ from calls.models import (
 from conventions.models import Convention, Partner, PartnerType
 from grants.models import (
     Application,
+    Audit,
+    AuditRecommendation,
     BudgetLine,
+    CommitteeMinutes,
     Decision,
     Grant,
     GrantReport,
@@ -36,7 +39,7 @@ from grants.models import (
     Score,
     Tranche,
 )
-from portal.models import User
+from portal.models import ImportJob, User
 from portal.roles import Role
 from reports.models import ReportJob
 
@@ -354,3 +357,39 @@ class ReportJobFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     language = "fr"
     format = ReportJob.Format.PDF
+
+
+class CommitteeMinutesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitteeMinutes
+
+    call = factory.SubFactory(CallFactory)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class AuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Audit
+
+    grant = factory.SubFactory(GrantFactory)
+    kind = Audit.Kind.EXTERNAL
+    auditor = "Cabinet d'audit Atlas"
+    started_on = factory.LazyFunction(timezone.localdate)
+
+
+class AuditRecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditRecommendation
+
+    audit = factory.SubFactory(AuditFactory)
+    text = "Tenir un registre des dépenses par ligne budgétaire."
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportJob
+
+    model = "associations.association"
+    resource = "associations.resources.AssociationResource"
+    format = "csv"
+    original_name = "associations.csv"
