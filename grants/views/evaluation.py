@@ -319,75 +319,76 @@ def _assignment(request, pk) -> ReviewAssignment:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk):
-    """A reviewer's page: first the declaration of interests, then the content and the grid.
-    A conflicted reviewer never sees the content."""
+    """A reviewer's page: the declaration of interests until the reviewer has made it, then the
+    content and the grid. A conflicted reviewer never sees the content (404)."""
     require(request, "grants.review")
     assignment = _assignment(request, pk)
-    application = assignment.application
     if assignment.status == ReviewAssignment.Status.CONFLICT:
         raise Http404
-    criteria = list(application.call.criteria.order_by("order"))
     if assignment.status == ReviewAssignment.Status.ASSIGNED:
-        # Only the form that was posted is bound: the other one shows no errors. Declaring no
-        # conflict needs the ticked declaration (``declaration=no_conflict``), nothing else.
-        posted = request.POST.get("action") if request.method == "POST" else None
-        conflict_form = ConflictForm(request.POST if posted == "conflict" else None)
-        no_conflict_form = NoConflictForm(
-            request.POST if request.method == "POST" and posted != "conflict" else None
-        )
-        if request.method == "POST":
-            try:
-                if posted == "conflict":
-                    if conflict_form.is_valid():
-                        services.declare_conflict(
-                            assignment, reason=conflict_form.cleaned_data["reason"]
-                        )
-                        messages.success(
-                            request,
-                            _(
-                                "Your conflict of interest is recorded; the application is "
-                                "withdrawn from you."
-                            ),
-                        )
-                        return redirect("grants:my_reviews")
-                elif no_conflict_form.is_valid():
-                    services.declare_no_conflict(assignment)
-                    return redirect("grants:review", pk)
-            except REFUSED as error:
-                messages.error(request, str(error))
-        return render(
-            request,
-            "grants/evaluation/declare.html",
-            {
-                "assignment": assignment,
-                "application": application,
-                "form": conflict_form,
-                "no_conflict_form": no_conflict_form,
-            },
-        )
-    existing = {s.criterion_id: s for s in assignment.scores.all()}
+        return review_declaration(request, assignment)
+    return review_scoring(request, assignment)
+
+
+def review_declaration(request, assignment):
+    """The declaration of interests. No conflict (the ticked ``declaration=no_conflict``,
+    nothing else) opens the grid; a conflict withdraws the application, back to the list.
+    Only the form that was posted is bound: the other one shows no errors."""
+    action = request.POST.get("action", "") if request.method == "POST" else None
+    conflict_form = ConflictForm(request.POST if action == "conflict" else None)
+    no_conflict_form = NoConflictForm(request.POST if action not in (None, "conflict") else None)
+    try:
+        if conflict_form.is_valid():
+            services.declare_conflict(assignment, reason=conflict_form.cleaned_data["reason"])
+            messages.success(
+                request,
+                _("Your conflict of interest is recorded; the application is withdrawn from you."),
+            )
+            return redirect("grants:my_reviews")
+        if no_conflict_form.is_valid():
+            services.declare_no_conflict(assignment)
+            return redirect("grants:review", assignment.pk)
+    except REFUSED as error:
+        messages.error(request, str(error))
+    return render(
+        request,
+        "grants/evaluation/declare.html",
+        {
+            "assignment": assignment,
+            "application": assignment.application,
+            "form": conflict_form,
+            "no_conflict_form": no_conflict_form,
+        },
+    )
+
+
+def review_scoring(request, assignment):
+    """The application as sent and the call's grid; saved as often as needed until submitted."""
+    application = assignment.application
+    criteria = list(application.call.criteria.order_by("order"))
     initial = {"comment": assignment.comment}
-    for criterion_id, score in existing.items():
-        initial[f"score_{criterion_id}"] = score.value
-        initial[f"comment_{criterion_id}"] = score.comment
+    for score in assignment.scores.all():
+        initial[f"score_{score.criterion_id}"] = score.value
+        initial[f"comment_{score.criterion_id}"] = score.comment
     form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
     editable = assignment.status == ReviewAssignment.Status.IN_PROGRESS
+    submit = "submit" in request.POST
     if request.method == "POST" and editable and form.is_valid():
         try:
             services.save_review(
                 assignment,
                 values=form.values(),
                 comment=form.cleaned_data["comment"],
-                submit="submit" in request.POST,
+                submit=submit,
             )
         except REFUSED as error:
             form.add_error(None, str(error))
         else:
-            if "submit" in request.POST:
+            if submit:
                 messages.success(request, _("Your review is submitted."))
                 return redirect("grants:my_reviews")
             messages.success(request, _("Your scores are saved."))
-            return redirect("grants:review", pk)
+            return redirect("grants:review", assignment.pk)
     last = application.submissions.order_by("-number").first()
     return render(
         request,
