@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from associations.models import Association, AssociationDocument, Invitation, Membership
+from portal.models import User
 from portal.notify import notify
 from portal.workflow import record_creation, transition
 
@@ -17,8 +18,6 @@ VERIFIED_FIELDS = ("name_fr", "registration_number", "rib", "bank_name")
 
 
 def members_of(association):
-    from portal.models import User
-
     return User.objects.filter(memberships__association=association, is_active=True)
 
 
@@ -106,8 +105,6 @@ def invite(*, association, email: str, role: str, user) -> Invitation:
         token=secrets.token_urlsafe(32),
         invited_by=user,
     )
-    from portal.models import User
-
     invited = User.objects.filter(email__iexact=email).first()
     context = {
         "association": association.name_fr,

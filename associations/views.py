@@ -5,6 +5,7 @@ the association (profile, members, verification request) are for its president: 
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -172,8 +173,6 @@ def document_upload(request, pk):
 
 
 def _max_files() -> int:
-    from django.conf import settings
-
     return settings.UPLOAD_MAX_FILES
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from calls.models import Call
 from conventions.models import Convention, PartnerCommune
+from portal.money import format_amount
 from reports import published, statistics
 
 
@@ -39,8 +40,6 @@ class TableCheck:
 
 def _show(value) -> str:
     if isinstance(value, Decimal):
-        from portal.money import format_amount
-
         return format_amount(value, separator=" ")
     return "—" if value is None else str(value)
 

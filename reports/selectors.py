@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from grants.models import Beneficiaries
 from portal.i18n import pick
 from portal.money import quantize
 from reports.statistics import ZERO, funded_grants
@@ -112,8 +113,6 @@ def grants_money(*, programme: str | None = None) -> MoneyFigures:
 
 def beneficiaries_by_public(*, programme: str | None = None):
     """Planned beneficiaries of funded projects by target public and sex (1 query)."""
-    from grants.models import Beneficiaries
-
     rows = (
         Beneficiaries.objects.filter(application__grant__in=_grants(programme=programme))
         .values(

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
@@ -198,8 +198,6 @@ class _Heartbeat(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        from django.db import connection
-
         try:
             while not self.stopped.wait(settings.REPORT_JOB_HEARTBEAT_SECONDS):
                 try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from associations.models import Membership
 from calls.models import Call, CallDomain
 from grants import scoring, signals
+from grants.minutes import minutes_pdf
 from grants.models import (
     Application,
     CommitteeMinutes,
@@ -31,6 +33,8 @@ from grants.models import (
     Score,
 )
 from grants.services.apply import missing_documents, notify_status
+from grants.tasks import prepare_grants
+from portal.models import User
 from portal.money import format_amount
 from portal.outbox import send_task
 from portal.roles import Role
@@ -164,8 +168,6 @@ def expire_complements(*, now=None) -> int:
 
 
 def reviewers():
-    from portal.models import User
-
     return User.objects.filter(groups__name=Role.REVIEWER, is_active=True).order_by("pk")
 
 
@@ -500,8 +502,6 @@ def _withdraw_pending_grant(application) -> None:
 
 def close_minutes(minutes, *, by) -> None:
     """Sign off the committee's decisions: they are frozen and each approval becomes a grant."""
-    from grants.minutes import minutes_pdf
-
     with transaction.atomic():
         locked = CommitteeMinutes.objects.select_for_update().get(pk=minutes.pk)
         transition(
@@ -530,11 +530,7 @@ def close_minutes(minutes, *, by) -> None:
                 record_creation(grant, by=by)
             grant_ids.append(grant.pk)
 
-        from grants.tasks import prepare_grants
-
         send_task(prepare_grants, grant_ids)
-        from django.core.files.base import ContentFile
-
         locked.pdf.save(
             f"pv-{locked.call.code}-{locked.call.edition}-{locked.number}.pdf",
             ContentFile(minutes_pdf(locked)),

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language
 
 from grants.models import Application, BudgetLine
 
@@ -19,7 +20,5 @@ def budget_category(value: str) -> str:
 @register.simple_tag
 def snapshot_name(entry: dict, prefix: str = "name") -> str:
     """A name kept in a version in several languages, in the active one (French otherwise)."""
-    from django.utils.translation import get_language
-
     language = (get_language() or "fr")[:2]
     return entry.get(f"{prefix}_{language}") or entry.get(f"{prefix}_fr") or ""
