@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from associations.models import Association
 from calls.models import CallDomain
@@ -34,14 +35,23 @@ from portal.workflow import record_creation, transition
 
 ZERO = Decimal("0")
 
-STEPS = ("domaine", "projet", "lieu", "budget", "documents", "recapitulatif")
+
+class WizardStep(models.TextChoices):
+    """The steps of the application wizard, in order; the values are the slugs of its URLs."""
+
+    DOMAIN = "domaine", gettext_lazy("Domain")
+    PROJECT = "projet", gettext_lazy("Project")
+    PLACE = "lieu", gettext_lazy("Place and beneficiaries")
+    BUDGET = "budget", gettext_lazy("Budget")
+    DOCUMENTS = "documents", gettext_lazy("Documents")
+    REVIEW = "recapitulatif", gettext_lazy("Review and submit")
 
 
 @dataclass(frozen=True)
 class Problem:
     """Something that stops a submission: the step to fix, the field, and what to do."""
 
-    step: str
+    step: WizardStep | str
     field: str
     message: str
 
@@ -84,7 +94,7 @@ def _closed(call, now) -> Problem | None:
         message = _("The deadline has passed: the application can no longer be changed.")
     else:
         message = _("The call is not open for applications.")
-    return Problem("recapitulatif", "", message)
+    return Problem(WizardStep.REVIEW, "", message)
 
 
 def check_open(application, *, now=None) -> None:
@@ -106,7 +116,11 @@ def _editable(application_id) -> Application:
     check_open(application)
     if not application.is_editable:
         raise SubmissionRefused(
-            [Problem("recapitulatif", "", _("This application was sent; reopen it to change it."))]
+            [
+                Problem(
+                    WizardStep.REVIEW, "", _("This application was sent; reopen it to change it.")
+                )
+            ]
         )
     return application
 
@@ -227,7 +241,7 @@ def problems(application, *, now=None) -> list[Problem]:
     if not call.is_accepting(now):
         found.append(
             Problem(
-                "recapitulatif",
+                WizardStep.REVIEW,
                 "",
                 _("The call closed on %(date)s: applications are no longer accepted.")
                 % {"date": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M:%S")}
@@ -238,7 +252,7 @@ def problems(application, *, now=None) -> list[Problem]:
     if application.association.status != Association.Status.VERIFIED:
         found.append(
             Problem(
-                "recapitulatif",
+                WizardStep.REVIEW,
                 "",
                 _(
                     "The association must be verified by the ministry before its applications "
@@ -247,7 +261,7 @@ def problems(application, *, now=None) -> list[Problem]:
             )
         )
     if not application.call_domain_id:
-        found.append(Problem("domaine", "call_domain", _("Choose a domain.")))
+        found.append(Problem(WizardStep.DOMAIN, "call_domain", _("Choose a domain.")))
     else:
         limit = call.max_applications_per_domain
         others = (
@@ -262,7 +276,7 @@ def problems(application, *, now=None) -> list[Problem]:
         if others >= limit:
             found.append(
                 Problem(
-                    "domaine",
+                    WizardStep.DOMAIN,
                     "call_domain",
                     _(
                         "The association already has %(count)d application(s) in this domain; "
@@ -279,17 +293,17 @@ def problems(application, *, now=None) -> list[Problem]:
         ("duration_months", _("Give the duration in months.")),
     ):
         if not getattr(application, name):
-            found.append(Problem("projet", name, label))
+            found.append(Problem(WizardStep.PROJECT, name, label))
     if not application.region_id or not application.province_id:
-        found.append(Problem("lieu", "province", _("Say where the project takes place.")))
+        found.append(Problem(WizardStep.PLACE, "province", _("Say where the project takes place.")))
     reached = application.beneficiaries.aggregate(n=Sum("women") + Sum("men"))["n"] or 0
     if not reached:
-        found.append(Problem("lieu", "", _("Say how many people the project reaches.")))
+        found.append(Problem(WizardStep.PLACE, "", _("Say how many people the project reaches.")))
     found.extend(_budget_problems(application))
     for document in missing_documents(application):
         found.append(
             Problem(
-                "documents",
+                WizardStep.DOCUMENTS,
                 f"document-{document.pk}",
                 _("Attach: %(document)s.") % {"document": document.name},
             )
@@ -302,13 +316,15 @@ def _budget_problems(application) -> list[Problem]:
     totals = budget_totals(application)
     requested = application.requested_amount or ZERO
     if not application.budget_lines.exists():
-        found.append(Problem("budget", "", _("Add the budget lines of the project.")))
+        found.append(Problem(WizardStep.BUDGET, "", _("Add the budget lines of the project.")))
     if requested <= 0:
-        found.append(Problem("budget", "requested_amount", _("Give the amount requested.")))
+        found.append(
+            Problem(WizardStep.BUDGET, "requested_amount", _("Give the amount requested."))
+        )
     if application.call_domain_id and requested > application.call_domain.max_grant:
         found.append(
             Problem(
-                "budget",
+                WizardStep.BUDGET,
                 "requested_amount",
                 _("The amount requested exceeds this domain's cap of %(cap)s DH per project.")
                 % {"cap": format_amount(application.call_domain.max_grant)},
@@ -317,7 +333,7 @@ def _budget_problems(application) -> list[Problem]:
     if requested > totals.fundable:
         found.append(
             Problem(
-                "budget",
+                WizardStep.BUDGET,
                 "requested_amount",
                 _(
                     "The amount requested exceeds the budget minus the association's share and "
@@ -329,7 +345,7 @@ def _budget_problems(application) -> list[Problem]:
     if application.cofunders.exists() and totals.cofunders != totals.cofunding:
         found.append(
             Problem(
-                "budget",
+                WizardStep.BUDGET,
                 "",
                 _(
                     "The co-funders listed give %(listed)s DH, but the budget lines count "
@@ -459,7 +475,7 @@ def submit(application, *, user, now=None) -> ApplicationSubmission:
         now = now or timezone.now()
         if locked.status != Application.Status.DRAFT:
             raise SubmissionRefused(
-                [Problem("recapitulatif", "", _("This application was already sent."))]
+                [Problem(WizardStep.REVIEW, "", _("This application was already sent."))]
             )
         call_domain = None
         if locked.call_domain_id:
@@ -523,7 +539,7 @@ def reopen(application, *, user, now=None) -> Application:
             raise SubmissionRefused(
                 [
                     Problem(
-                        "recapitulatif",
+                        WizardStep.REVIEW,
                         "",
                         _("The deadline has passed: the application can no longer be changed."),
                     )
@@ -533,7 +549,7 @@ def reopen(application, *, user, now=None) -> Application:
             raise SubmissionRefused(
                 [
                     Problem(
-                        "recapitulatif",
+                        WizardStep.REVIEW,
                         "",
                         _("Only an application that has not been examined yet can be reopened."),
                     )

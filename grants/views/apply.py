@@ -19,20 +19,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from associations.models import Association, Membership
 from calls.models import Call
+from grants import wizard
 from grants.forms.apply import (
-    BudgetLineFormSet,
-    CoFunderFormSet,
     ComplementAnswerForm,
     DocumentUploadForm,
     DomainStepForm,
-    PlaceStepForm,
-    ProjectStepForm,
-    RequestedAmountForm,
     WithdrawForm,
 )
 from grants.models import (
@@ -46,32 +41,11 @@ from grants.models import (
 from grants.permissions.apply import can_read_files, member_application
 from grants.receipts import ensure_receipt, receipt_filename
 from grants.services import apply as services
-from grants.services.apply import STEPS, SubmissionRefused
+from grants.services.apply import SubmissionRefused, WizardStep
 from portal.files import STORAGE_FAILED, serve_file, validate_upload, validate_upload_count
 from portal.forms import errors_as_messages
 from portal.models import StatusChange
 from portal.workflow import IllegalTransition, StaleState, history
-
-STEP_TITLES = {
-    "domaine": gettext_lazy("Domain"),
-    "projet": gettext_lazy("Project"),
-    "lieu": gettext_lazy("Place and beneficiaries"),
-    "budget": gettext_lazy("Budget"),
-    "documents": gettext_lazy("Documents"),
-    "recapitulatif": gettext_lazy("Review and submit"),
-}
-
-
-def _steps(application, current):
-    return [
-        {"slug": slug, "title": STEP_TITLES[slug], "current": slug == current, "number": n}
-        for n, slug in enumerate(STEPS, start=1)
-    ]
-
-
-def _next_step(step: str) -> str:
-    return STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)]
-
 
 # --- Starting -------------------------------------------------------------------------------
 
@@ -110,7 +84,7 @@ def start(request, call_pk):
             messages.success(
                 request, _("The draft is saved. Go on step by step; every step is kept.")
             )
-            return redirect("grants:apply_step", application.pk, "projet")
+            return redirect("grants:apply_step", application.pk, WizardStep.PROJECT)
     return render(
         request,
         "grants/apply/start.html",
@@ -119,7 +93,7 @@ def start(request, call_pk):
             "form": form,
             "memberships": memberships,
             "association_id": str(association_id or ""),
-            "steps": _steps(None, "domaine"),
+            "steps": wizard.navigation(WizardStep.DOMAIN),
         },
     )
 
@@ -127,216 +101,45 @@ def start(request, call_pk):
 # --- The steps ------------------------------------------------------------------------------
 
 
-def _publics(application):
-    if not application.call_domain_id:
-        return []
-    return list(application.call_domain.domain.target_publics.all())
-
-
-def _place_initial(application):
-    initial = {
-        "region": application.region_id,
-        "province": application.province_id,
-        "commune": application.commune_id,
-    }
-    for row in application.beneficiaries.all():
-        initial[f"women_{row.target_public_id}"] = row.women
-        initial[f"men_{row.target_public_id}"] = row.men
-    return initial
-
-
-def _budget_forms(application, data=None):
-    """The formsets of the budget step: the saved rows, or what was posted (rows as typed)."""
-    if data is not None:
-        return (
-            BudgetLineFormSet(data, prefix="lines"),
-            CoFunderFormSet(data, prefix="cofunders"),
-        )
-    lines = BudgetLineFormSet(
-        prefix="lines",
-        initial=[
-            {
-                "category": line.category,
-                "label": line.label,
-                "total": line.total,
-                "association_share": line.association_share,
-                "cofunding_share": line.cofunding_share,
-            }
-            for line in application.budget_lines.all()
-        ],
-    )
-    cofunders = CoFunderFormSet(
-        prefix="cofunders",
-        initial=[
-            {"name": row.name, "amount": row.amount, "confirmed": row.confirmed}
-            for row in application.cofunders.all()
-        ],
-    )
-    return lines, cofunders
-
-
-def _rows(formset, fields, *, partial):
-    """The rows to keep: every filled, valid, not deleted row (all must be valid unless partial)."""
-    rows = []
-    for form in formset.forms:
-        if not form.has_changed():  # a blank row left as it was
-            continue
-        form.is_valid()
-        if form.cleaned_data.get("DELETE"):
-            continue
-        if form.errors:
-            if partial:
-                continue
-            return None
-        if form.cleaned_data:
-            rows.append({name: form.cleaned_data[name] for name in fields})
-    return rows
-
-
-LINE_FIELDS = ("category", "label", "total", "association_share", "cofunding_share")
-COFUNDER_FIELDS = ("name", "amount", "confirmed")
-
-
-def _save_step(request, application, step, *, partial):
-    """Validate and save one step. Returns (saved, context of forms to show again)."""
-    data = request.POST
-    if step == "domaine":
-        form = DomainStepForm(data, call=application.call, partial=partial)
-        values = form.valid_data()
-        if values.get("call_domain") is not None:
-            services.save_fields(application, {"call_domain": values["call_domain"]})
-        return form.is_valid(), {"form": form}
-    if step == "projet":
-        form = ProjectStepForm(data, partial=partial)
-        services.save_fields(application, form.valid_data())
-        return form.is_valid(), {"form": form}
-    if step == "lieu":
-        publics = _publics(application)
-        form = PlaceStepForm(data, publics=publics, partial=partial)
-        values = form.valid_data()
-        services.save_fields(
-            application,
-            {key: values[key] for key in ("region", "province", "commune") if key in values},
-        )
-        counts = {
-            public.pk: (values.get(f"women_{public.pk}"), values.get(f"men_{public.pk}"))
-            for public in publics
-            if f"women_{public.pk}" in values and f"men_{public.pk}" in values
-        }
-        services.save_beneficiaries(application, counts)
-        return form.is_valid(), {"form": form}
-    if step == "budget":
-        amount = RequestedAmountForm(data, partial=partial)
-        lines, cofunders = _budget_forms(application, data)
-        values = amount.valid_data()
-        if values.get("requested_amount") is not None:
-            services.save_fields(application, {"requested_amount": values["requested_amount"]})
-        line_rows = _rows(lines, LINE_FIELDS, partial=partial) if lines.is_bound else []
-        cofunder_rows = _rows(cofunders, COFUNDER_FIELDS, partial=partial)
-        valid = lines.is_valid() and cofunders.is_valid() and amount.is_valid()
-        if line_rows is not None and cofunder_rows is not None and (partial or valid):
-            services.save_budget(application, lines=line_rows, cofunders=cofunder_rows)
-        return valid, {"form": amount, "lines": lines, "cofunders": cofunders}
-    raise Http404
-
-
-def _step_context(application, step, forms=None):
-    forms = forms or {}
-    context = {
-        "application": application,
-        "call": application.call,
-        "step": step,
-        "steps": _steps(application, step),
-        "step_title": STEP_TITLES[step],
-    }
-    if step == "domaine":
-        context["form"] = forms.get("form") or DomainStepForm(
-            call=application.call, initial={"call_domain": application.call_domain_id}
-        )
-    elif step == "projet":
-        context["form"] = forms.get("form") or ProjectStepForm(
-            initial={
-                name: getattr(application, name)
-                for name in ("title", "summary", "objectives", "activities", "duration_months")
-            }
-        )
-    elif step == "lieu":
-        context["form"] = forms.get("form") or PlaceStepForm(
-            publics=_publics(application), initial=_place_initial(application)
-        )
-    elif step == "budget":
-        lines, cofunders = _budget_forms(application)
-        context["form"] = forms.get("form") or RequestedAmountForm(
-            initial={"requested_amount": application.requested_amount or None}
-        )
-        context["lines"] = forms.get("lines") or lines
-        context["cofunders"] = forms.get("cofunders") or cofunders
-        context["totals"] = services.budget_totals(application)
-        context["cap"] = application.call_domain.max_grant if application.call_domain_id else None
-    elif step == "documents":
-        present = defaultdict(list)
-        others = []
-        for document in application.documents.filter(removed_at=None):
-            (
-                present[document.required_document_id] if document.required_document_id else others
-            ).append(document)
-        context["checklist"] = [
-            (required, present.get(required.pk, []))
-            for required in application.call.required_documents.order_by("order")
-        ]
-        context["others"] = others
-        context["upload_form"] = forms.get("upload_form") or DocumentUploadForm()
-    elif step == "recapitulatif":
-        context["problems"] = services.problems(application)
-        context["totals"] = services.budget_totals(application)
-        context["data"] = services.snapshot(application) if application.call_domain_id else None
-    return context
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def step(request, pk, step):
-    if step not in STEPS:
+    """One step of the wizard (``grants.wizard``): shown, or saved and on to the next."""
+    page = wizard.get(step)
+    if page is None:
         raise Http404
     application = member_application(request, pk)
     if not application.is_editable:
         messages.info(request, _("This application was sent. Reopen it to change it."))
         return redirect("grants:application", pk)
-    if request.method == "POST" and step in {"domaine", "projet", "lieu", "budget"}:
+    if request.method == "POST" and page.saves:
         try:
             services.check_open(application)
             with transaction.atomic():
-                saved, forms = _save_step(request, application, step, partial=False)
+                saved, forms = page.save_posted(application, request.POST, partial=False)
         except SubmissionRefused as refused:
             messages.error(request, refused.problems[0].message)
             return redirect("grants:application", pk)
         if saved:
-            target = request.POST.get("go") or _next_step(step)
-            if target not in STEPS:
-                target = _next_step(step)
             messages.success(request, _("Step saved."))
-            return redirect("grants:apply_step", pk, target)
+            return redirect("grants:apply_step", pk, wizard.after(page, request.POST.get("go")))
         application.refresh_from_db()
-        return render(
-            request,
-            f"grants/apply/{step}.html",
-            _step_context(application, step, forms),
-            status=200,
-        )
-    return render(request, f"grants/apply/{step}.html", _step_context(application, step))
+        return render(request, page.template, wizard.context(application, page, forms))
+    return render(request, page.template, wizard.context(application, page))
 
 
 @login_required
 @require_POST
 def autosave(request, pk, step):
     """Keep whatever is valid of a half-filled step; called by the page as the user types."""
-    if step not in {"domaine", "projet", "lieu", "budget"}:
+    page = wizard.get(step)
+    if page is None or not page.saves:
         raise Http404
     application = member_application(request, pk)
     try:
         services.check_open(application)
         with transaction.atomic():
-            _save_step(request, application, step, partial=True)
+            page.save_posted(application, request.POST, partial=True)
     except SubmissionRefused as refused:
         return JsonResponse({"saved": False, "message": refused.problems[0].message}, status=409)
     now = timezone.localtime()
@@ -357,7 +160,7 @@ def autosave(request, pk, step):
 def document_upload(request, pk):
     application = member_application(request, pk)
     form = DocumentUploadForm(request.POST, request.FILES)
-    back = redirect("grants:apply_step", pk, "documents")
+    back = redirect("grants:apply_step", pk, WizardStep.DOCUMENTS)
     try:
         services.check_open(application)
     except SubmissionRefused as refused:
@@ -392,10 +195,9 @@ def document_upload(request, pk):
             logging.getLogger(__name__).exception("file of application %s not stored", pk)
             messages.error(request, STORAGE_FAILED)
             application.refresh_from_db()
+            page = wizard.STEPS[WizardStep.DOCUMENTS]
             return render(
-                request,
-                "grants/apply/documents.html",
-                _step_context(application, "documents", {"upload_form": form}),
+                request, page.template, wizard.context(application, page, {"upload_form": form})
             )
         messages.success(
             request,
@@ -458,7 +260,7 @@ def document_remove(request, pk, document_pk):
         messages.error(request, refused.problems[0].message)
     else:
         messages.success(request, _("The file is removed from the application."))
-    return redirect("grants:apply_step", pk, "documents")
+    return redirect("grants:apply_step", pk, WizardStep.DOCUMENTS)
 
 
 # --- Submission, versions, receipts ---------------------------------------------------------
@@ -474,7 +276,7 @@ def submit(request, pk):
         for problem in refused.problems:
             messages.error(request, problem.message)
         if application.is_editable:
-            return redirect("grants:apply_step", pk, "recapitulatif")
+            return redirect("grants:apply_step", pk, WizardStep.REVIEW)
         return redirect("grants:application", pk)
     except (IllegalTransition, StaleState) as error:
         messages.error(request, str(error))
@@ -509,7 +311,7 @@ def reopen(request, pk):
             "the version already sent is the one that counts."
         ),
     )
-    return redirect("grants:apply_step", pk, "recapitulatif")
+    return redirect("grants:apply_step", pk, WizardStep.REVIEW)
 
 
 @login_required
