@@ -1,5 +1,7 @@
 """Associations, their members and documents, and the territories they live in."""
 
+import enum
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from associations.validators import validate_rib
 from portal.i18n import CodeManager, TranslatedName
 from portal.models import StoredFile
-from portal.workflow import StatefulModel
+from portal.workflow import StateChoices, StatefulModel
 
 
 class Region(TranslatedName):
@@ -92,12 +94,22 @@ class Association(StatefulModel):
         NETWORK = "network", _("Network of associations")
         FOUNDATION = "foundation", _("Foundation")
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         DRAFT = "draft", _("Profile being completed")
         PENDING = "pending", _("Awaiting verification")
         CHANGES_REQUESTED = "changes_requested", _("Corrections requested")
         VERIFIED = "verified", _("Verified")
         SUSPENDED = "suspended", _("Suspended")
+
+        colours = enum.nonmember(
+            {
+                "draft": "secondary",
+                "pending": "info",
+                "changes_requested": "warning",
+                "verified": "success",
+                "suspended": "danger",
+            }
+        )
 
     TRANSITIONS = {
         Status.DRAFT: frozenset({Status.PENDING}),

@@ -1,5 +1,6 @@
 """Programmes, their domains, the calls for projects (editions) and what each call sets."""
 
+import enum
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import CodeManager, TranslatedName, pick
 from portal.money import amount_field, currency_field
-from portal.workflow import StatefulModel
+from portal.workflow import StateChoices, StatefulModel
 
 
 class TargetPublic(TranslatedName):
@@ -144,7 +145,7 @@ class CallQuerySet(models.QuerySet):
 class Call(StatefulModel):
     """One edition of a programme (``2017``, ``2019-2020``…): an appel à projets."""
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         OPEN = "open", _("Open")
@@ -152,6 +153,18 @@ class Call(StatefulModel):
         IN_REVIEW = "in_review", _("In review")
         DECIDED = "decided", _("Decided")
         ARCHIVED = "archived", _("Archived")
+
+        colours = enum.nonmember(
+            {
+                "draft": "secondary",
+                "published": "info",
+                "open": "success",
+                "closed": "secondary",
+                "in_review": "primary",
+                "decided": "dark",
+                "archived": "dark",
+            }
+        )
 
     TRANSITIONS = {
         Status.DRAFT: frozenset({Status.PUBLISHED}),

@@ -14,7 +14,7 @@ from portal.files import safe_upload_path
 from portal.i18n import CodeManager, TranslatedName, pick
 from portal.models import StoredFile
 from portal.money import amount_field, currency_field
-from portal.workflow import StatefulModel
+from portal.workflow import StateChoices, StatefulModel
 
 USER = settings.AUTH_USER_MODEL
 
@@ -91,12 +91,22 @@ class Convention(StatefulModel):
         AGREEMENT = "agreement", _("Agreement")
         PROGRAMME = "programme", _("Programme")
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         DRAFT = "draft", _("Draft")
         SIGNED = "signed", _("Signed")
         IN_FORCE = "in_force", _("In force")
         ENDED = "ended", _("Ended")
         TERMINATED = "terminated", _("Terminated")
+
+        colours = enum.nonmember(
+            {
+                "draft": "secondary",
+                "signed": "info",
+                "in_force": "success",
+                "ended": "dark",
+                "terminated": "danger",
+            }
+        )
 
     TRANSITIONS = {
         Status.DRAFT: frozenset({Status.SIGNED, Status.TERMINATED}),

@@ -1,5 +1,6 @@
 """What every app shares: the user, and the history of state changes of every stateful model."""
 
+import enum
 import uuid
 
 from django.conf import settings
@@ -155,6 +156,8 @@ class OutboxMessage(models.Model):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("publication attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # The request that queued the job: its log lines carry the same id (portal.logs).
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")
@@ -174,7 +177,7 @@ class OutboxMessage(models.Model):
 
 
 # Below the models portal.workflow imports.
-from portal.workflow import StatefulModel  # noqa: E402
+from portal.workflow import StateChoices, StatefulModel  # noqa: E402
 
 
 def _import_upload_path(instance, filename: str) -> str:
@@ -188,7 +191,7 @@ class ImportJob(StatefulModel):
     the dry run's per-row errors, then, once confirmed, the real import; each in a Celery job
     (``portal.imports``)."""
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         CHECKING = "checking", _("Checking")
         READY = "ready", _("Ready to import")
         INVALID = "invalid", _("Errors found")
@@ -196,6 +199,18 @@ class ImportJob(StatefulModel):
         IMPORTING = "importing", _("Importing")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Not imported")
+
+        colours = enum.nonmember(
+            {
+                "checking": "info",
+                "ready": "primary",
+                "invalid": "warning",
+                "refused": "danger",
+                "importing": "info",
+                "done": "success",
+                "failed": "danger",
+            }
+        )
 
     TRANSITIONS = {
         Status.CHECKING: frozenset({Status.READY, Status.INVALID, Status.REFUSED, Status.FAILED}),

@@ -1,7 +1,8 @@
 """State machines: one function changes a state, checks the move and records it.
 
-A stateful model declares its states as ``TextChoices`` and its allowed moves as a class
-attribute ``TRANSITIONS: dict[str, frozenset[str]]`` (and optionally ``STATUS_FIELD``).
+A stateful model declares its states as a nested ``Status(StateChoices)`` (each state's value,
+label and badge colour) and its allowed moves as a class attribute
+``TRANSITIONS: dict[str, frozenset[str]]`` (and optionally ``STATUS_FIELD``).
 ``transition()`` is the only writer of that field after creation: it refuses moves that are
 not in the map, uses compare-and-set so that two concurrent clicks cannot both win, writes a
 ``StatusChange`` row and runs in one transaction.
@@ -33,8 +34,39 @@ class StaleState(TransitionError):
     pass
 
 
+BADGE_COLOURS = frozenset(("secondary", "info", "primary", "success", "warning", "danger", "dark"))
+
+
+class StateChoices(models.TextChoices):
+    """The states of a workflow: ``TextChoices`` whose every state also has a badge colour.
+
+    A subclass declares, next to its states, ``colours = nonmember({"draft": "secondary", ...})``
+    with a Bootstrap contextual name (``BADGE_COLOURS``) for each state's value; a state without a
+    colour, or a colour for a value that is not a state, stops the import. ``Status.DRAFT.colour``
+    reads it; pages show it with ``{% state_badge obj %}``.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        colours = cls.__dict__.get("colours")
+        values = {member.value for member in cls}
+        if not isinstance(colours, Mapping) or set(colours) != values:
+            raise TypeError(f"{cls.__qualname__}.colours must give a colour to each of {values}.")
+        if unknown := set(colours.values()) - BADGE_COLOURS:
+            raise TypeError(f"{cls.__qualname__}.colours: {unknown} are not badge colours.")
+
+    @property
+    def colour(self) -> str:
+        return type(self).colours[self.value]
+
+
 def status_field(model: type[models.Model]) -> str:
     return getattr(model, "STATUS_FIELD", "status")
+
+
+def state_choices(model: type[models.Model]) -> type[StateChoices]:
+    """The states of ``model``'s workflow: its nested ``Status`` class."""
+    return model.Status
 
 
 def allowed_targets(obj: models.Model) -> frozenset[str]:
@@ -129,3 +161,8 @@ class StatefulModel(models.Model):
     @property
     def next_states(self) -> frozenset[str]:
         return allowed_targets(self)
+
+    @property
+    def state_colour(self) -> str:
+        """The badge colour of the current state, as its states' class declares it."""
+        return state_choices(type(self))(getattr(self, status_field(type(self)))).colour

@@ -1,5 +1,6 @@
 """Report jobs: who asked for which bilan, its progress, and the file it produced."""
 
+import enum
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, Programme
 from portal.files import safe_upload_path
-from portal.workflow import StatefulModel
+from portal.workflow import StateChoices, StatefulModel
 
 
 def _report_upload(instance, filename: str) -> str:
@@ -22,7 +23,7 @@ class ReportJob(StatefulModel):
         PDF = "pdf", "PDF"
         XLSX = "xlsx", "XLSX"
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("In progress")
         # its worker died; queued again, it starts over
@@ -31,6 +32,17 @@ class ReportJob(StatefulModel):
         FAILED = "failed", _("Failed")
         # its file was deleted after REPORT_FILE_TTL_DAYS; the same request builds it again
         EXPIRED = "expired", _("File expired")
+
+        colours = enum.nonmember(
+            {
+                "pending": "secondary",
+                "running": "info",
+                "interrupted": "warning",
+                "done": "success",
+                "failed": "danger",
+                "expired": "dark",
+            }
+        )
 
     TRANSITIONS = {
         Status.PENDING: frozenset({Status.RUNNING, Status.FAILED}),

@@ -14,7 +14,7 @@ from calls.models import Call, CallDomain, RequiredDocument, TargetPublic
 from portal.files import safe_upload_path
 from portal.models import StoredFile
 from portal.money import amount_field, currency_field
-from portal.workflow import StatefulModel
+from portal.workflow import StateChoices, StatefulModel
 
 USER = settings.AUTH_USER_MODEL
 
@@ -37,7 +37,7 @@ def upload_complement_file(instance, filename: str) -> str:
 class Application(StatefulModel):
     """A proposal of an association to a call, in one domain."""
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         COMPLEMENTS_REQUESTED = "complements_requested", _("Complements requested")
@@ -49,6 +49,22 @@ class Application(StatefulModel):
         WAITLISTED = "waitlisted", _("Waitlisted")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+        colours = enum.nonmember(
+            {
+                "draft": "secondary",
+                "submitted": "info",
+                "complements_requested": "warning",
+                "admissible": "info",
+                "inadmissible": "danger",
+                "under_review": "info",
+                "reviewed": "info",
+                "approved": "success",
+                "waitlisted": "info",
+                "rejected": "danger",
+                "withdrawn": "danger",
+            }
+        )
 
         # The association may still edit the content.
         editable_states = enum.nonmember(frozenset({"draft"}))

@@ -1,5 +1,7 @@
 """The ministry's evaluation: reviews and scores, consensus, committee minutes and decisions."""
 
+import enum
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from calls.models import Call, Criterion
 from portal.files import safe_upload_path
 from portal.money import amount_field
-from portal.workflow import StatefulModel
+from portal.workflow import StateChoices, StatefulModel
 
 from .apply import Application
 
@@ -26,11 +28,20 @@ def upload_minutes(instance, filename: str) -> str:
 class ReviewAssignment(StatefulModel):
     """A reviewer assigned to an application; one per reviewer and application."""
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         ASSIGNED = "assigned", _("Assigned")
         CONFLICT = "conflict", _("Conflict of interest declared")
         IN_PROGRESS = "in_progress", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
+
+        colours = enum.nonmember(
+            {
+                "assigned": "secondary",
+                "conflict": "warning",
+                "in_progress": "info",
+                "submitted": "success",
+            }
+        )
 
     TRANSITIONS = {
         Status.ASSIGNED: frozenset({Status.IN_PROGRESS, Status.CONFLICT}),
@@ -146,9 +157,16 @@ class Consensus(models.Model):
 class CommitteeMinutes(StatefulModel):
     """The procès-verbal of a call's committee; closing it freezes the decisions."""
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+
+        colours = enum.nonmember(
+            {
+                "open": "secondary",
+                "closed": "success",
+            }
+        )
 
     TRANSITIONS = {
         Status.OPEN: frozenset({Status.CLOSED}),

@@ -1,18 +1,19 @@
 """Funded projects: grants, tranches, grantee reports, field visits and audits."""
 
+import enum
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import TargetPublic, TrancheRule
 from portal.files import safe_upload_path
 from portal.models import StoredFile
 from portal.money import amount_field, currency_field
-from portal.workflow import StatefulModel
+from portal.workflow import StateChoices, StatefulModel
 
 from .apply import Application, BudgetLine
 
@@ -33,12 +34,22 @@ def upload_visit_file(instance, filename: str) -> str:
 class Grant(StatefulModel):
     """A funded project: the approved application, followed until it closes."""
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         PENDING_SIGNATURE = "pending_signature", _("Awaiting signature")
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
         CANCELLED = "cancelled", _("Cancelled")
         CLOSED = "closed", _("Closed")
+
+        colours = enum.nonmember(
+            {
+                "pending_signature": "info",
+                "active": "success",
+                "suspended": "warning",
+                "cancelled": "danger",
+                "closed": "dark",
+            }
+        )
 
     TRANSITIONS = {
         Status.PENDING_SIGNATURE: frozenset({Status.ACTIVE, Status.CANCELLED}),
@@ -94,11 +105,20 @@ class Grant(StatefulModel):
 
 
 class Tranche(StatefulModel):
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         PLANNED = "planned", _("Planned")
         RELEASED = "released", _("Released for payment")
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
+
+        colours = enum.nonmember(
+            {
+                "planned": "secondary",
+                "released": "info",
+                "paid": "success",
+                "cancelled": "dark",
+            }
+        )
 
     TRANSITIONS = {
         Status.PLANNED: frozenset({Status.RELEASED, Status.CANCELLED}),
@@ -143,6 +163,28 @@ class Tranche(StatefulModel):
         return f"{self.grant} · {self.order}"
 
 
+class GrantReportQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """The reports overdue on ``today``: the one rule, used by every page, count and
+        reminder. A report is overdue once its due date has passed while it is still awaited
+        (expected, or sent back for corrections) for a grant that runs (active or suspended)."""
+        return self.filter(overdue_condition(today))
+
+    def with_overdue(self, today):
+        """Each report with ``is_overdue`` on ``today``, by the same rule."""
+        return self.annotate(
+            is_overdue=ExpressionWrapper(overdue_condition(today), output_field=BooleanField())
+        )
+
+
+def overdue_condition(today) -> Q:
+    return Q(
+        due_on__lt=today,
+        status__in=[GrantReport.Status.EXPECTED, GrantReport.Status.CORRECTIONS],
+        grant__status__in=[Grant.Status.ACTIVE, Grant.Status.SUSPENDED],
+    )
+
+
 class GrantReport(StatefulModel):
     """An interim or final report of a grantee: narrative and financial."""
 
@@ -150,11 +192,20 @@ class GrantReport(StatefulModel):
         INTERIM = "interim", _("Interim report")
         FINAL = "final", _("Final report")
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         EXPECTED = "expected", _("Expected")
         SUBMITTED = "submitted", _("Submitted")
         CORRECTIONS = "corrections", _("Corrections requested")
         ACCEPTED = "accepted", _("Accepted")
+
+        colours = enum.nonmember(
+            {
+                "expected": "secondary",
+                "submitted": "info",
+                "corrections": "warning",
+                "accepted": "success",
+            }
+        )
 
     TRANSITIONS = {
         Status.EXPECTED: frozenset({Status.SUBMITTED}),
@@ -162,6 +213,8 @@ class GrantReport(StatefulModel):
         Status.CORRECTIONS: frozenset({Status.SUBMITTED}),
         Status.ACCEPTED: frozenset(),
     }
+
+    objects = GrantReportQuerySet.as_manager()
 
     grant = models.ForeignKey(
         Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="reports"
@@ -291,9 +344,16 @@ class Audit(StatefulModel):
         INTERNAL = "internal", _("Internal audit")
         EXTERNAL = "external", _("External audit")
 
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         OPEN = "open", _("In progress")
         CLOSED = "closed", _("Closed")
+
+        colours = enum.nonmember(
+            {
+                "open": "info",
+                "closed": "success",
+            }
+        )
 
     TRANSITIONS = {Status.OPEN: frozenset({Status.CLOSED}), Status.CLOSED: frozenset()}
 
@@ -316,9 +376,16 @@ class Audit(StatefulModel):
 
 
 class AuditRecommendation(StatefulModel):
-    class Status(models.TextChoices):
+    class Status(StateChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+
+        colours = enum.nonmember(
+            {
+                "open": "warning",
+                "closed": "success",
+            }
+        )
 
     TRANSITIONS = {Status.OPEN: frozenset({Status.CLOSED}), Status.CLOSED: frozenset()}
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from portal.i18n import pick
@@ -44,3 +45,20 @@ def state_label(value: str, obj) -> str:
         return ""
     field = obj._meta.get_field(status_field(type(obj)))
     return dict(field.flatchoices).get(value, value)
+
+
+@register.filter
+def state_colour(obj) -> str:
+    """The Bootstrap colour of ``obj``'s current state (``text-bg-{{ obj|state_colour }}``)."""
+    return obj.state_colour
+
+
+@register.simple_tag
+def state_badge(obj) -> str:
+    """``obj``'s current state as a badge: its label, in the colour its states' class gives it."""
+    from portal.workflow import status_field
+
+    label = getattr(obj, f"get_{status_field(type(obj))}_display")()
+    return format_html(
+        '<span class="badge status-badge text-bg-{}">{}</span>', obj.state_colour, label
+    )
