@@ -90,6 +90,8 @@ class ApplicationResource(ModelResource):
 class GrantResource(ModelResource):
     # written by the tranches' payments and the cancellation, under the grant's row lock
     workflow_fields = ("paid_amount", "reimbursement_amount")
+    # decided by the committee within the domain's envelope, under the domain's row lock
+    fixed_fields = ("amount",)
 
     application = fields.Field(
         attribute="application",

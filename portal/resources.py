@@ -7,7 +7,10 @@ import:
 
 - the state field of every ``StatefulModel`` (``status``, or its ``STATUS_FIELD``);
 - what a resource lists in ``workflow_fields`` (an application's scores, a grant's amount
-  paid).
+  paid);
+- on rows that already exist, what a resource lists in ``fixed_fields``: values set once when
+  the row is created and changed afterwards only by a service (a grant's amount, decided by
+  the committee within its domain's envelope).
 
 A row whose cell for such a field differs from the row's current value (for a new row: from
 the field's default, i.e. the workflow's starting point) gets a validation error on that field
@@ -31,6 +34,8 @@ class ModelResource(NeutralisedExportMixin, resources.ModelResource):
 
     # Fields written only by the workflow's services, besides the state field.
     workflow_fields: tuple[str, ...] = ()
+    # Fields an import may set on a new row but never change on an existing one.
+    fixed_fields: tuple[str, ...] = ()
 
     @classmethod
     def guarded_fields(cls) -> frozenset[str]:
@@ -41,7 +46,8 @@ class ModelResource(NeutralisedExportMixin, resources.ModelResource):
         return frozenset(names)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.attribute in self.guarded_fields() and not field.readonly:
+        guarded = self.guarded_fields() | (set(self.fixed_fields) if instance.pk else set())
+        if field.attribute in guarded and not field.readonly:
             self._check_unchanged(field, instance, row, **kwargs)
             return
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)

@@ -186,6 +186,29 @@ def test_a_grant_status_and_amount_paid_are_not_imported(dry_run):
     assert not StatusChange.objects.exists()
 
 
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "import"])
+def test_a_grant_amount_is_not_raised_by_import(dry_run):
+    grant = GrantFactory(
+        reference="SUB-2026-00002",
+        application__reference="AAP-2026-VIO-00051",
+        amount=Decimal("100000.00"),
+    )
+    dataset = _round_trip(GrantResource(), CSV(), _set("amount", "9000000"))
+
+    result = GrantResource().import_data(dataset, dry_run=dry_run)
+
+    assert _errors(result) == {
+        1: {
+            "amount": [
+                "« Montant accordé » ne se change pas par import : seules les actions prévues "
+                "pour chaque subvention le modifient."
+            ]
+        }
+    }
+    grant.refresh_from_db()
+    assert grant.amount == Decimal("100000.00")
+
+
 def test_a_convention_status_is_not_imported():
     convention = ConventionFactory(reference="CONV-2018-01", status=Convention.Status.SIGNED)
     dataset = _round_trip(ConventionResource(), CSV(), _set("status", "ended"))
