@@ -22,7 +22,7 @@ COPY . .
 # named volume takes the owner and mode of the folder it is mounted on).
 RUN deploy/run.sh build \
     && useradd --system --home /app portal \
-    && mkdir -p "$VAR_DIR/media" \
+    && mkdir -p "$VAR_DIR/media" "$VAR_DIR/metrics" \
     && chown -R portal "$VAR_DIR"
 USER portal
 

@@ -19,9 +19,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 SHARED_MEMORY = "/dev/shm"  # noqa: S108
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 pidfile = os.environ.get("GUNICORN_PIDFILE") or None
-accesslog = "-"
+# The portal writes one access line per request itself (portal.middleware.RequestLogMiddleware:
+# request id, user id, view, duration, in JSON with LOG_FORMAT=json, and without the query
+# string, which may hold a token); gunicorn's own would repeat it with the query string.
+accesslog = None
 errorlog = "-"
-# The client's address as the proxy saw it, then the usual combined format and the duration.
-access_log_format = (
-    '%({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
-)

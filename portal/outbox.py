@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal import logs
 from portal.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,9 @@ def send_task(task, *args: Any, **kwargs: Any) -> OutboxMessage:
     a transaction). Arguments must be JSON-serialisable: ids and strings."""
     from portal.celery import app
 
-    message = OutboxMessage.objects.create(task=task.name, args=list(args), kwargs=kwargs)
+    message = OutboxMessage.objects.create(
+        task=task.name, args=list(args), kwargs=kwargs, request_id=logs.get("request_id") or ""
+    )
     # Run eagerly, a task's error reaches the caller as before; through the broker, a failed
     # publication never breaks the request.
     transaction.on_commit(lambda: _publish(message), robust=not app.conf.task_always_eager)
@@ -58,9 +61,11 @@ def publish(pk: int) -> bool:
 
 
 def _publish(message: OutboxMessage) -> bool:
-    from portal.celery import app
+    from portal.celery import REQUEST_ID_HEADER, app
 
     options = {"args": message.args, "kwargs": message.kwargs, "task_id": str(message.task_id)}
+    if message.request_id:  # the job's log lines carry the id of the request that queued it
+        options["headers"] = {REQUEST_ID_HEADER: message.request_id}
     if app.conf.task_always_eager:
         app.tasks[message.task].apply_async(**options)
     else:

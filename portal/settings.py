@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.middleware.HealthCheckMiddleware",
+    "portal.middleware.RequestLogMiddleware",  # request id, access line, latency metrics
     "portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -302,22 +303,57 @@ X_FRAME_OPTIONS = "DENY"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Operations: logs, errors, metrics --------------------------------------------------------
+# "text" on a laptop; "json" in production (one object per line, with the request id, the user
+# id and the duration; portal/logs.py). The worker and beat log the same way (portal/celery.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text").lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"without_traceback": {"()": "portal.logs.WithoutTraceback"}},
+    "filters": {
+        "context": {"()": "portal.logs.ContextFilter"},
+        "without_traceback": {"()": "portal.logs.WithoutTraceback"},
+    },
+    "formatters": {
+        "json": {"()": "portal.logs.JsonFormatter"},
+        "text": {"()": "portal.logs.TextFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "client_errors": {"class": "logging.StreamHandler", "filters": ["without_traceback"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        },
+        "client_errors": {
+            "class": "logging.StreamHandler",
+            "filters": ["context", "without_traceback"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # A disallowed Host is answered 400: one warning line, no traceback.
         "django.security.DisallowedHost": {"handlers": ["client_errors"], "propagate": False},
+        # portal.access writes the one line per request; Django's own would repeat it.
+        "django.server": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
 
+# Errors go to Sentry only with a DSN, scrubbed of personal data (portal/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+# /metrics (Prometheus; portal/metrics.py) answers a bearer of METRICS_TOKEN or a client in
+# METRICS_ALLOWED_IPS (addresses or CIDRs, the client address as the login's rate limits see
+# it: TRUSTED_PROXY_COUNT); anyone else gets 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+
 ADMIN_PATH = env_str("ADMIN_PATH", "admin/")
+
+if SENTRY_DSN:
+    from portal.sentry import init as _init_sentry
+
+    _init_sentry(SENTRY_DSN, environment=SENTRY_ENVIRONMENT)
