@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "grants",
     "conventions",
     "reports",
+    "privacy",
     "seeding",
 ]
 
@@ -155,6 +156,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reports.tasks.purge_expired_report_files",
         "schedule": 24 * 3600.0,
     },
+    "apply-retention-rules": {
+        "task": "privacy.tasks.apply_retention_rules",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- Evaluation -------------------------------------------------------------------------
@@ -194,6 +199,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail AAP] "
+# Sign-up asks for consent to the personal-data notice and records it (privacy.Consent).
+ACCOUNT_SIGNUP_FORM_CLASS = "privacy.forms.SignupConsentForm"
 # The client address (rate limits) is REMOTE_ADDR, or behind N trusted proxies the N-th
 # X-Forwarded-For entry from the end; entries a client adds before those are ignored.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -210,6 +217,21 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "reset_password": "5/h/ip,3/h/key",
 }
+
+# --- Personal data (law 09-08) and retention -------------------------------------------------
+# The notice every form collecting personal data shows (templates/includes/
+# personal_data_notice.html): the CNDP's declaration number, where people exercise their
+# rights, and the notice's version, recorded with each consent given at sign-up.
+CNDP_DECLARATION_NUMBER = env_str("CNDP_DECLARATION_NUMBER", "D-GC-000/2026")
+PERSONAL_DATA_CONTACT = env_str("PERSONAL_DATA_CONTACT", "donnees-personnelles@social.gov.ma")
+PERSONAL_DATA_NOTICE_VERSION = env_str("PERSONAL_DATA_NOTICE_VERSION", "2026-11")
+# Retention rules (privacy/services.py; daily apply-retention-rules job, apply_retention
+# command): years an application never funded is kept after its call closes; a grant's file
+# (application, convention, payments, reports) after the grant is closed or cancelled; an account
+# with no login after its last one (when no rule keeps any of its records).
+RETENTION_UNFUNDED_APPLICATION_YEARS = env_int("RETENTION_UNFUNDED_APPLICATION_YEARS", 5)
+RETENTION_GRANT_YEARS = env_int("RETENTION_GRANT_YEARS", 10)
+RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 3)
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dossiers/", include("grants.urls")),
     path("conventions/", include("conventions.urls")),
     path("bilans/", include("reports.urls")),
+    path("donnees-personnelles/", include("privacy.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

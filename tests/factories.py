@@ -41,6 +41,7 @@ from grants.models import (
 )
 from portal.models import ImportJob, User
 from portal.roles import Role
+from privacy.models import ErasureRequest
 from reports.models import ReportJob
 
 PASSWORD = "correct-horse-battery-staple"
@@ -393,3 +394,11 @@ class ImportJobFactory(factory.django.DjangoModelFactory):
     resource = "associations.resources.AssociationResource"
     format = "csv"
     original_name = "associations.csv"
+
+
+class ErasureRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ErasureRequest
+
+    user = factory.SubFactory(UserFactory)
+    email = factory.SelfAttribute("user.email")

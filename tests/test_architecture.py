@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"grants"},
     {"conventions"},
     {"reports"},
+    {"privacy"},  # personal data: export, erasure, retention of every app's records
     {"home"},
     {"seeding"},
 ]
