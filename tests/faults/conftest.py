@@ -67,7 +67,8 @@ def workdir(settings):
     settings.STORAGES = media_storages(settings.STORAGES, settings.MEDIA_ROOT)
     yield folder
     for log in folder.glob("*.log"):  # shown by pytest when the test failed
-        print(f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-60:]))
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-60:])
+        print(f"--- {log.name}\n{tail}")  # noqa: T201
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -79,7 +80,9 @@ def worker_env(broker, workdir, settings):
     db = connection.settings_dict
     (tmp_path / "mail").mkdir()
     return portal_env(
-        DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        DATABASE_URL=(
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
         REDIS_URL=broker.url,
         VAR_DIR=str(tmp_path),  # its media folder is tmp_path/media, the test's too
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",

@@ -44,7 +44,7 @@ class RedisServer:
     def start(self) -> RedisServer:
         assert not port_open(self.port), f"port {self.port} is taken"
         self.process = subprocess.Popen(  # noqa: S603
-            [
+            [  # noqa: S607
                 "redis-server",
                 "--port",
                 str(self.port),
@@ -56,7 +56,7 @@ class RedisServer:
                 "yes",
                 "--dir",
                 str(self.folder),
-            ],  # fmt: skip
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -160,7 +160,7 @@ class Worker:
                 "--without-gossip",
                 "-n",
                 f"faults-{os.getpid()}@%h",
-            ],  # fmt: skip
+            ],
             cwd=ROOT,
             env=self.env,
             stdout=handle,

@@ -73,7 +73,8 @@ def _assert_never_frozen(seen):
     for status, shown, age in seen:
         if shown == RUNNING:
             # "running" is shown only while its worker shows signs of life
-            assert age is not None and age <= STALE_SECONDS + 1, (status, shown, age)
+            assert age is not None, (status, shown)
+            assert age <= STALE_SECONDS + 1, (status, shown, age)
         else:
             assert shown in {"En attente", INTERRUPTED, "Prêt"}, shown
 
