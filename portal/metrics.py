@@ -16,8 +16,9 @@ Two kinds of numbers:
   never write the same file. Without the variable (a laptop, the tests) the metrics stay in
   the process.
 - **Read at scrape time** (``ScrapeCollector``): the Celery queue depth from Redis (with a short
-  timeout; absent when Redis cannot be reached), bilans produced, applications submitted in the
-  last hour and outbox rows waiting, from the database. They are true whatever process answers,
+  timeout; absent when Redis cannot be reached), outbox rows waiting, and what the apps
+  register (``register``: bilans produced, applications submitted in the last hour, from
+  ``reports/metrics.py``), from the database. They are true whatever process answers,
   and cost nothing between scrapes.
 """
 
@@ -28,7 +29,6 @@ import ipaddress
 import logging
 import os
 import socket
-from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotFound
@@ -143,43 +143,11 @@ class ScrapeCollector:
             logger.warning("metrics: database unreachable: %s", error)
 
     def database(self):
-        from django.apps import apps
-        from django.db.models import Count
         from django.utils import timezone
 
         from portal.models import OutboxMessage
 
-        report_job = apps.get_model("reports", "ReportJob")
-        application = apps.get_model("grants", "Application")
         now = timezone.now()
-
-        bilans = GaugeMetricFamily(
-            "portal_bilans_produced",
-            "Bilans generated (report jobs done, their file since expired included), by format.",
-            labels=["format"],
-        )
-        produced = (
-            report_job.objects.filter(
-                status__in=[report_job.Status.DONE, report_job.Status.EXPIRED]
-            )
-            .values("format")
-            .annotate(n=Count("id"))
-        )
-        counts = dict.fromkeys(report_job.Format.values, 0)
-        counts.update({row["format"]: row["n"] for row in produced})
-        for fmt, n in sorted(counts.items()):
-            bilans.add_metric([fmt], n)
-        yield bilans
-
-        submitted = GaugeMetricFamily(
-            "portal_applications_submitted_last_hour",
-            "Applications whose last submission is less than an hour old.",
-        )
-        submitted.add_metric(
-            [], application.objects.filter(submitted_at__gte=now - timedelta(hours=1)).count()
-        )
-        yield submitted
-
         pending = OutboxMessage.objects.filter(published_at=None)
         outbox = GaugeMetricFamily(
             "portal_outbox_pending", "Background jobs kept in the outbox, not yet published."
@@ -193,6 +161,19 @@ class ScrapeCollector:
         )
         age.add_metric([], (now - oldest).total_seconds() if oldest else 0)
         yield age
+        # The apps' own numbers (bilans, submissions: reports/metrics.py), registered by them.
+        for collect in _app_collectors:
+            yield from collect()
+
+
+_app_collectors: list = []
+
+
+def register(collect) -> None:
+    """An app adds a function yielding metric families read from the database at scrape time
+    (``portal`` imports no app: each app registers its numbers from its ``ready()``)."""
+    if collect not in _app_collectors:
+        _app_collectors.append(collect)
 
 
 def registry() -> CollectorRegistry:

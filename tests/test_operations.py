@@ -419,3 +419,28 @@ def test_healthz_names_the_cache_when_it_is_down(client, monkeypatch):
     assert response.json()["status"] == "degraded"
     assert response.json()["cache"] == "down"
     assert response.json()["database"] == "ok"
+
+
+def test_the_alert_rules_use_only_metrics_the_portal_exposes(client, settings, metrics_token):
+    import yaml
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # a Redis broker, down
+    from tests.factories import CallFactory
+
+    CallFactory(
+        status="open",
+        opens_at=timezone.now() - timedelta(days=3),
+        closes_at=timezone.now() + timedelta(hours=5),
+    )
+    text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {metrics_token}").content.decode()
+    exposed = set(re.findall(r"^# TYPE (\w+)", text, flags=re.M))
+    exposed |= {f"{name}_{suffix}" for name in exposed for suffix in ("count", "bucket", "sum")}
+    rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "alerts.yml").read_text())
+    expressions = [rule["expr"] for group in rules["groups"] for rule in group["rules"]]
+    used = {name for expr in expressions for name in re.findall(r"\bportal_\w+", expr)}
+
+    assert used
+    assert used <= exposed, used - exposed
+    deadline = re.search(r"^portal_call_next_deadline_seconds (\S+)$", text, flags=re.M)
+    assert deadline
+    assert 4.9 * 3600 < float(deadline.group(1)) <= 5 * 3600
