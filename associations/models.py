@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from associations.validators import validate_rib
-from portal.i18n import CodeManager, TranslatedName
+from portal.files import safe_upload_path
+from portal.i18n import CodeManager, TranslatedName, pick
 from portal.models import StoredFile
 from portal.workflow import StateChoices, StatefulModel
 
@@ -195,8 +196,6 @@ class Association(StatefulModel):
 
     @property
     def name(self) -> str:
-        from portal.i18n import pick
-
         return pick(self)
 
     @property
@@ -270,8 +269,6 @@ class Invitation(models.Model):
 
 
 def association_document_path(instance: "AssociationDocument", filename: str) -> str:
-    from portal.files import safe_upload_path
-
     return safe_upload_path(f"associations/{instance.association_id}", filename)
 
 

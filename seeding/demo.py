@@ -30,6 +30,7 @@ from calls.models import (
     TargetPublic,
     TrancheRule,
 )
+from grants import scoring
 from grants.models import (
     Application,
     ApplicationDocument,
@@ -41,6 +42,7 @@ from grants.models import (
     ReviewAssignment,
     Score,
 )
+from grants.services.followup import prepare_grant, sign
 from portal.models import User
 from portal.roles import Role
 from portal.workflow import record_creation, transition
@@ -324,8 +326,6 @@ PLAN = (
 
 def _result(score_sets, criteria, call):
     """The application's result by the portal's own rules (``grants.scoring``)."""
-    from grants import scoring
-
     grid = [scoring.GridCriterion(c.pk, c.weight, c.max_score, c.pass_mark) for c in criteria]
     reviews = [
         {c.pk: Decimal(v) for v, c in zip(values, criteria, strict=True)} for values in score_sets
@@ -489,8 +489,6 @@ def live_applications(call: Call, associations, users) -> int:  # noqa: PLR0912
 def _grant_for(application: Application, call: Call, staff: User, *, active: bool) -> Grant:
     """The grant of an approved demonstration application, prepared by the portal's own
     service (tranches, reports due, convention PDF) and, for one of them, signed."""
-    from grants.services.followup import prepare_grant, sign
-
     grant = Grant.objects.create(
         application=application,
         reference=application.reference.replace("AAP-", "SUB-", 1),

@@ -20,7 +20,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from associations.models import Association, Province, Region
+from associations.models import Association, Commune, Province, Region
 from calls.models import Call, CallDomain, Domain, Programme, TargetPublic
 from conventions.models import (
     Amendment,
@@ -463,8 +463,6 @@ def load_intercommunal_programme() -> Convention:
         convention.regions.set(Region.objects.filter(code__in=[r["code"] for r in data["regions"]]))
         convention.target_publics.set(TargetPublic.objects.filter(code__in=data["target_publics"]))
         for commune in data["named_communes"]:
-            from associations.models import Commune
-
             place = Commune.objects.select_related("province").get(code=commune["commune"])
             PartnerCommune.objects.create(
                 convention=convention,

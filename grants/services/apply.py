@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from associations.models import Association
+from associations.services import members_of
 from calls.models import CallDomain
 from grants.models import (
     Application,
@@ -27,10 +28,13 @@ from grants.models import (
     CoFunder,
     ComplementFile,
 )
+from grants.tasks import render_receipt
 from portal.files import stored, validate_upload_count
+from portal.models import User
 from portal.money import format_amount, quantize
 from portal.notify import notify
 from portal.outbox import send_task
+from portal.roles import Role, is_staff_officer
 from portal.workflow import record_creation, transition
 
 ZERO = Decimal("0")
@@ -63,8 +67,6 @@ class SubmissionRefused(Exception):
 
 
 def members(application):
-    from associations.services import members_of
-
     return members_of(application.association_id)
 
 
@@ -520,8 +522,6 @@ def submit(application, *, user, now=None) -> ApplicationSubmission:
             },
         )
 
-        from grants.tasks import render_receipt
-
         send_task(render_receipt, submission.pk)
     return submission
 
@@ -735,9 +735,6 @@ ANNOUNCED = frozenset(
 def complement_readers(request_obj):
     """Who is told of an answer to a request for complements: the staff officer who asked, or
     every staff officer when that officer is gone or no longer one."""
-    from portal.models import User
-    from portal.roles import Role, is_staff_officer
-
     officer = request_obj.requested_by
     if officer is not None and officer.is_active and is_staff_officer(officer):
         return [officer]
