@@ -58,6 +58,7 @@ def call_list(request):
             "page": page,
             "now": now,
             "filters": filters.urlencode(),
+            "query": f"state={state}&{filters.urlencode()}",
         },
     )
 

@@ -1,8 +1,11 @@
-"""Read-only queries on conventions that other pages show (the staff's follow-up page)."""
+"""Read-only queries on conventions: the register, and what other pages show (the staff's
+follow-up page)."""
 
 import datetime as dt
 
-from conventions.models import CommitteeMeeting, Convention
+from django.db.models import Count, Prefetch
+
+from conventions.models import CommitteeMeeting, Convention, ConventionParty
 
 
 def ending_soon(today: dt.date, *, days: int = 90, limit: int = 20):
@@ -21,4 +24,49 @@ def upcoming_meetings(today: dt.date, *, limit: int = 20):
         CommitteeMeeting.objects.filter(held_on__gte=today)
         .select_related("convention")
         .order_by("held_on")[:limit]
+    )
+
+
+# --- The register ---------------------------------------------------------------------------
+
+
+def register():
+    """Every convention with its partner type (to be filtered by ``ConventionFilter``)."""
+    return Convention.objects.select_related("partner_type")
+
+
+def in_register_order(conventions):
+    """The latest year first, then by reference."""
+    return conventions.order_by("-year", "reference")
+
+
+def with_parties(conventions):
+    """In the register's order, with each convention's parties and their partners."""
+    return in_register_order(conventions).prefetch_related(
+        Prefetch("parties", ConventionParty.objects.select_related("partner"))
+    )
+
+
+def counts_by_partner_type(conventions):
+    """How many of ``conventions`` each partner type has, in the partner types' order."""
+    return (
+        conventions.order_by()
+        .values(
+            "partner_type__pk",
+            "partner_type__name_fr",
+            "partner_type__name_ar",
+            "partner_type__name_en",
+        )
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("partner_type__order")
+    )
+
+
+def register_years():
+    """The years that have conventions, latest first."""
+    return (
+        Convention.objects.exclude(year=None)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
     )

@@ -37,6 +37,7 @@ HOSTILE = ["abc", "9" * 20, "-1", "-" + "9" * 20, "٣ é ☃", "'\"", "", "\x00"
 PARAM = re.compile(r"""\b(?:GET|get)(?:\.get\(|\[)\s*["'](\w+)["']""")
 FORM = re.compile(r"\b(\w+Form)\(\s*request\.GET")
 HELPER = re.compile(r"\b(_\w+)\(\s*request\b")
+FILTERSET = re.compile(r"\b(\w+Filter)\(\s*request\.GET")
 
 
 def _patterns(resolver=None, namespace=""):
@@ -50,7 +51,8 @@ def _patterns(resolver=None, namespace=""):
 
 
 def _parameters(view) -> set[str]:
-    """The query parameters a view reads: by name, through its module's helpers, its forms."""
+    """The query parameters a view reads: by name, through its module's helpers, its forms
+    and its django-filter ``FilterSet``s."""
     view = inspect.unwrap(view)
     module = inspect.getmodule(view)
     source = inspect.getsource(view)
@@ -61,6 +63,9 @@ def _parameters(view) -> set[str]:
     names = {name for text in sources for name in PARAM.findall(text)}
     for form in FORM.findall(source):
         names |= set(getattr(module, form).base_fields)
+    for name in FILTERSET.findall(source):
+        filterset = getattr(module, name)
+        names |= set(filterset.base_filters) | set(filterset._meta.form.base_fields)
     if "request.GET" in source or "= request.GET" in source:
         names.add("page")
     return names
@@ -205,3 +210,20 @@ def test_valid_filters_still_filter(client, world):
     assert grants.content.decode().count("SUB-") == 1
     assert none.content.decode().count("SUB-") == 0
     assert conventions.content.decode().count("CONV-") == 2
+
+
+def test_the_walk_reads_every_filter_of_the_staff_lists(world):
+    params = {name: set(names) for name, _url, names in _walked(world)}
+
+    assert {"q", "domain", "region", "province", "status", "score_min", "score_max"} | {
+        "reviewer",
+        "sort",
+        "export",
+        "page",
+    } <= params["grants:workspace"]
+    assert {"status", "programme", "region", "year", "q", "export", "page"} <= params[
+        "grants:grants"
+    ]
+    assert {"kind", "partner_type", "year", "status", "region", "q", "export", "page"} <= params[
+        "conventions:list"
+    ]

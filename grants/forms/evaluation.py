@@ -8,48 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from associations.forms import NamedChoiceField
-from associations.models import Province, Region
 from grants.models import Application, Decision
-
-SORTS = {
-    "reference": ("reference", _("Reference")),
-    "-score": ("-score", _("Score (highest first)")),
-    "-requested_amount": ("-requested_amount", _("Amount requested (highest first)")),
-    "submitted_at": ("submitted_at", _("Submitted (oldest first)")),
-    "association": ("association__name_fr", _("Association")),
-}
-
-
-class WorkspaceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    domain = forms.ModelChoiceField(None, label=_("Domain"), required=False)
-    region = NamedChoiceField(Region.objects.all(), label=_("Region"), required=False)
-    province = NamedChoiceField(Province.objects.all(), label=_("Province"), required=False)
-    status = forms.ChoiceField(label=_("State"), required=False)
-    score_min = forms.DecimalField(
-        label=_("Score from"), required=False, min_value=0, max_value=100
-    )
-    score_max = forms.DecimalField(label=_("Score to"), required=False, min_value=0, max_value=100)
-    reviewer = forms.ModelChoiceField(None, label=_("Reviewer"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort by"), required=False, choices=[(k, v[1]) for k, v in SORTS.items()]
-    )
-
-    def __init__(self, *args, call, reviewers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = call.call_domains.select_related("domain")
-        self.fields["domain"].label_from_instance = lambda line: line.domain.name
-        self.fields["status"].choices = [("", _("All")), *Application.Status.choices]
-        self.fields["reviewer"].queryset = reviewers
-        self.fields["reviewer"].label_from_instance = lambda u: u.get_full_name() or u.email
-        for field in self.fields.values():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs["class"] = css
 
 
 class InadmissibleForm(forms.Form):
