@@ -80,6 +80,9 @@ def _after(moment, years: int):
 
 
 def _label(obj: models.Model) -> str:
+    """How records and listings name an object; a person only by number, never by name."""
+    if isinstance(obj, User):
+        return f"{obj._meta.verbose_name} #{obj.pk}"
     return f"{obj._meta.verbose_name} {obj}"[:255]
 
 
@@ -548,7 +551,10 @@ class PlannedAction:
             "delete_draft": _("delete"),
             "anonymise_user": _("anonymise"),
         }
-        return f"{verbs[self.action]} {_label(self.obj)} (#{self.obj.pk}) — {self.rule}"
+        name = "" if isinstance(self.obj, User) else f" {self.obj}"
+        return (
+            f"{verbs[self.action]} {self.obj._meta.verbose_name} #{self.obj.pk}{name} — {self.rule}"
+        )
 
 
 def retention_plan(now=None) -> list[PlannedAction]:
