@@ -41,6 +41,16 @@ def _eager_tasks(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Arabic leaves Arabic active in the thread; the next test starts in French."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _no_breach_service(settings):
     """Tests never call the breached-password service; its own test fakes the answer."""
     settings.PWNED_PASSWORDS_URL = ""
