@@ -30,7 +30,13 @@ def _own_cache(settings):
 
 def _signup(client, email="salma@asso.ma", password=STRONG):
     return client.post(
-        reverse("account_signup"), {"email": email, "password1": password, "password2": password}
+        reverse("account_signup"),
+        {
+            "email": email,
+            "password1": password,
+            "password2": password,
+            "personal_data_consent": "on",
+        },
     )
 
 

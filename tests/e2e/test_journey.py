@@ -281,6 +281,7 @@ def _run(journey, expect, run: Run) -> None:  # noqa: PLR0912 - one story, told 
         form.locator("input[name=email]").fill(president)
         form.locator("input[name=password1]").fill(password)
         form.locator("input[name=password2]").fill(password)
+        form.locator("input[name=personal_data_consent]").check()
         click_and_wait(asso, form.locator("button[type=submit]"))
         assert "/accounts/signup/" not in asso.url, asso.locator("main").inner_text()
 
