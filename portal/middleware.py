@@ -108,7 +108,8 @@ class RequestLogMiddleware:
                 "status": status,
                 "duration_ms": duration_ms,
                 "view": view or None,
-                "user_id": self.user_id(request),
+                # the user now, or the one who was logged in when the view started (a logout)
+                "user_id": self.user_id(request) or logs.get("user_id"),
             },
         )
 

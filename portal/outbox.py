@@ -8,6 +8,9 @@ starts. Nothing is lost; and since a row can be published twice (the broker took
 database could not record it), tasks either are idempotent or wrap their effect in
 ``run_once``, which uses the row's task id to do it only once.
 
+The row keeps the id of the request that queued the job (``request_id``) and the job is
+published with it in its headers: the worker's log lines carry it (``portal.celery``).
+
 Without ``REDIS_URL`` tasks run eagerly: the row is written and the task runs in the web
 process at the commit, as before.
 """

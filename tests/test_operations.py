@@ -444,3 +444,14 @@ def test_the_alert_rules_use_only_metrics_the_portal_exposes(client, settings, m
     deadline = re.search(r"^portal_call_next_deadline_seconds (\S+)$", text, flags=re.M)
     assert deadline
     assert 4.9 * 3600 < float(deadline.group(1)) <= 5 * 3600
+
+
+def test_the_access_line_of_a_logout_names_who_logged_out(client, log_lines):
+    user = UserFactory()
+    client.force_login(user)
+
+    client.post("/accounts/logout/")
+
+    access = [line for line in log_lines() if line["logger"] == "portal.access"]
+    assert access[-1]["path"] == "/accounts/logout/"
+    assert access[-1]["user_id"] == user.pk
