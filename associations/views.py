@@ -188,7 +188,11 @@ def _document_for(request, pk, document_pk) -> AssociationDocument:
 def document_download(request, pk, document_pk):
     document = _document_for(request, pk, document_pk)
     return serve_file(
-        document.file, filename=document.original_name, content_type=document.content_type
+        document.file,
+        filename=document.original_name,
+        content_type=document.content_type,
+        request=request,
+        document=document,
     )
 
 

@@ -136,7 +136,11 @@ def attachment(request, pk, attachment_pk):
     _readers_only(request)
     document = get_object_or_404(ConventionAttachment, pk=attachment_pk, convention_id=pk)
     return serve_file(
-        document.file, filename=document.original_name, content_type=document.content_type
+        document.file,
+        filename=document.original_name,
+        content_type=document.content_type,
+        request=request,
+        document=document,
     )
 
 
@@ -145,7 +149,12 @@ def attachment(request, pk, attachment_pk):
 def meeting_minutes(request, pk, meeting_pk):
     _readers_only(request)
     meeting = get_object_or_404(CommitteeMeeting, pk=meeting_pk, convention_id=pk)
-    return serve_file(meeting.minutes, filename=Path(meeting.minutes.name).name)
+    return serve_file(
+        meeting.minutes,
+        filename=Path(meeting.minutes.name).name,
+        request=request,
+        document=meeting,
+    )
 
 
 @login_required
@@ -153,4 +162,9 @@ def meeting_minutes(request, pk, meeting_pk):
 def amendment_file(request, pk, amendment_pk):
     _readers_only(request)
     amendment = get_object_or_404(Amendment, pk=amendment_pk, convention_id=pk)
-    return serve_file(amendment.file, filename=Path(amendment.file.name).name)
+    return serve_file(
+        amendment.file,
+        filename=Path(amendment.file.name).name,
+        request=request,
+        document=amendment,
+    )

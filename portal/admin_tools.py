@@ -9,6 +9,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from portal.models import StatusChange
 from portal.money import format_amount
 from portal.roles import is_administrator
+from portal.signals import list_exported
 from portal.workflow import TransitionError, transition
 
 
@@ -78,6 +79,20 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
     def has_import_permission(self, request):
         """Importing is for administrators; staff officers keep adding and changing rows."""
         return request.user.is_superuser or is_administrator(request.user)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """The file, and ``portal.signals.list_exported`` (the audit log records it)."""
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        opts = self.model._meta
+        list_exported.send(
+            sender=self.model,
+            request=request,
+            name=f"{opts.app_label}-{opts.model_name}",
+            fmt=file_format.get_extension(),
+            rows=queryset.count() if hasattr(queryset, "query") else len(queryset),
+            filters={key: value for key, value in request.GET.items() if key != "p"},
+        )
+        return data
 
     # --- Imports as background jobs (portal.imports) ------------------------------------------
 

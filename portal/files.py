@@ -18,6 +18,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.signals import document_served
+
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -168,11 +170,24 @@ def _served_type(handle, content_type: str | None) -> tuple[str, str]:
     return "application/octet-stream", "bin"
 
 
-def serve_file(field_file, *, filename: str, content_type: str | None = None, inline=False):
+def serve_file(
+    field_file,
+    *,
+    filename: str,
+    content_type: str | None = None,
+    inline=False,
+    request=None,
+    document=None,
+):
     """Stream a stored file to a user the calling view has already authorised.
 
     The file is named and typed after its content, never after the name it was sent with:
     ``<stem>.<detected extension>``, the detected content type, and ``nosniff``.
+
+    A view serving a document that holds personal data passes the ``request`` and the
+    ``document`` (the row the file belongs to): ``portal.signals.document_served`` is sent once
+    the file opens, and the audit log records the download when the reader is on the
+    ministry's side.
     """
     if not field_file:
         from django.http import Http404
@@ -186,6 +201,10 @@ def serve_file(field_file, *, filename: str, content_type: str | None = None, in
         logger.error("Stored file missing from the storage: %s", field_file.name)
         raise Http404 from None
     content_type, extension = _served_type(handle, content_type)
+    if document is not None and request is not None:
+        document_served.send(
+            sender=type(document), request=request, document=document, filename=filename
+        )
     response = FileResponse(
         handle,
         as_attachment=not inline,

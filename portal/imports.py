@@ -32,6 +32,8 @@ from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from portal.signals import import_done
+
 logger = logging.getLogger(__name__)
 
 MAX_ARCHIVE_MEMBERS = 500
@@ -367,6 +369,7 @@ def run(job, *, confirm: bool) -> None:
         else:
             _log_entries(job, result)
             transition(job, status.DONE, updates={"result": summary})
+            import_done.send(sender=type(job), job=job, summary=summary)
         _forget_file(job)
 
 

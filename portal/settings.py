@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "portal",
+    "audit",
     "calls",
     "associations",
     "grants",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.CurrentRequestMiddleware",  # the request, for admin changes' audit entries
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

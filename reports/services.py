@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEntry
+from audit.services import record as audit_record
 from calls.models import Call, Programme
 from grants.models import Grant
 from portal.outbox import send_task
@@ -79,9 +81,14 @@ def report_request(
     year_to: int | None = None,
     language: str = "fr",
     fmt: str = ReportJob.Format.PDF,
+    request=None,
 ) -> tuple[ReportJob, bool]:
     """A job for these inputs: an existing file when the data has not changed, else a new job
-    queued for the worker. Returns ``(job, reused)``."""
+    queued for the worker. Returns ``(job, reused)``.
+
+    Every order is in the audit log (``bilan_ordered``: who, from where — the ``request`` —
+    the job and its inputs, and whether an existing file was reused).
+    """
     fingerprint = data_fingerprint(
         programme=programme,
         call=call,
@@ -97,6 +104,7 @@ def report_request(
         .first()
     )
     if existing is not None:
+        _audit_order(existing, user=user, request=request, reused=True)
         return existing, True
     with transaction.atomic():
         job = ReportJob.objects.create(
@@ -110,7 +118,26 @@ def report_request(
             fingerprint=fingerprint,
         )
         _enqueue(job)
+        _audit_order(job, user=user, request=request, reused=False)
     return job, False
+
+
+def _audit_order(job: ReportJob, *, user, request, reused: bool) -> None:
+    audit_record(
+        kind=AuditEntry.Kind.BILAN_ORDERED,
+        actor=user,
+        obj=job,
+        request=request,
+        detail={
+            "programme": job.programme.code,
+            "call": job.call.edition if job.call_id else None,
+            "year_from": job.year_from,
+            "year_to": job.year_to,
+            "language": job.language,
+            "format": job.format,
+            "reused": reused,
+        },
+    )
 
 
 def _enqueue(job: ReportJob) -> None:

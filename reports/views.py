@@ -39,6 +39,7 @@ def bilans(request):
             year_to=None if form.cleaned_data["call"] else form.cleaned_data["year_to"],
             language=form.cleaned_data["language"],
             fmt=form.cleaned_data["format"],
+            request=request,
         )
         if reused:
             messages.info(request, _("The data has not changed: here is the same bilan."))

@@ -14,6 +14,19 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("celery"))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL the flush between transactional tests truncates every table, which the
+    audit log's trigger refuses unless the session sets ``audit.allow_truncate``
+    (audit/migrations/0002): the tests' connections set it."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c audit.allow_truncate=on".strip()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(request, settings, tmp_path):
     """Every test writes its files in its own folder; on the seeded data, in the folder the

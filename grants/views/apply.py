@@ -225,7 +225,11 @@ def _readable_document(request, pk, document_pk) -> ApplicationDocument:
 def document_download(request, pk, document_pk):
     document = _readable_document(request, pk, document_pk)
     return serve_file(
-        document.file, filename=document.original_name, content_type=document.content_type
+        document.file,
+        filename=document.original_name,
+        content_type=document.content_type,
+        request=request,
+        document=document,
     )
 
 
@@ -243,7 +247,11 @@ def complement_file(request, pk, request_pk, file_pk):
     if not can_read_files(request.user, document.request.application):
         raise Http404
     return serve_file(
-        document.file, filename=document.original_name, content_type=document.content_type
+        document.file,
+        filename=document.original_name,
+        content_type=document.content_type,
+        request=request,
+        document=document,
     )
 
 
@@ -361,7 +369,11 @@ def version(request, pk, number):
 def receipt(request, pk, number):
     submission = ensure_receipt(_version(request, pk, number))
     return serve_file(
-        submission.receipt, filename=receipt_filename(submission), content_type="application/pdf"
+        submission.receipt,
+        filename=receipt_filename(submission),
+        content_type="application/pdf",
+        request=request,
+        document=submission,
     )
 
 

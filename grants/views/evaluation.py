@@ -442,7 +442,13 @@ def minutes_pdf(request, pk):
     minutes = get_object_or_404(CommitteeMinutes.objects.select_related("call"), pk=pk)
     filename = f"pv-{minutes.call.programme.code}-{minutes.call.edition}-{minutes.number}.pdf"
     if minutes.pdf:
-        return serve_file(minutes.pdf, filename=filename, content_type="application/pdf")
+        return serve_file(
+            minutes.pdf,
+            filename=filename,
+            content_type="application/pdf",
+            request=request,
+            document=minutes,
+        )
     from django.http import HttpResponse
 
     from grants.minutes import minutes_pdf as render_minutes

@@ -262,7 +262,11 @@ def expense_receipt(request, pk, report_pk, expense_pk):
     report = get_object_or_404(GrantReport, pk=report_pk, grant=grant)
     expense = get_object_or_404(report.expenses, pk=expense_pk)
     return serve_file(
-        expense.receipt, filename=expense.original_name, content_type=expense.content_type
+        expense.receipt,
+        filename=expense.original_name,
+        content_type=expense.content_type,
+        request=request,
+        document=expense,
     )
 
 
@@ -296,7 +300,11 @@ def visit_file(request, pk, file_pk):
         raise Http404
     document = get_object_or_404(FieldVisitFile, pk=file_pk, visit__grant=grant)
     return serve_file(
-        document.file, filename=document.original_name, content_type=document.content_type
+        document.file,
+        filename=document.original_name,
+        content_type=document.content_type,
+        request=request,
+        document=document,
     )
 
 
@@ -399,5 +407,9 @@ def convention_file(request, pk, which):
         return response
     suffix = "-signee" if which == "signe" else ""
     return serve_file(
-        field, filename=f"{convention.reference}{suffix}.pdf", content_type="application/pdf"
+        field,
+        filename=f"{convention.reference}{suffix}.pdf",
+        content_type="application/pdf",
+        request=request,
+        document=convention,
     )
