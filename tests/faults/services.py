@@ -198,8 +198,8 @@ class Worker:
         self.process = None
 
 
-def portal_env(**overrides: str) -> dict[str, str]:
+def portal_env(**overrides: str | None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "PWNED_PASSWORDS_URL": ""})
     env.update(overrides)
-    return env
+    return {key: value for key, value in env.items() if value is not None}  # None: unset

@@ -36,7 +36,7 @@ def _get(path: str) -> tuple[int, bytes]:
 def test_after_postgresql_restarts_the_next_request_succeeds(postgres, workdir):
     env = portal_env(
         DATABASE_URL=postgres.url("portal"),
-        REDIS_URL="",
+        REDIS_URL=None,
         VAR_DIR=str(workdir),
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
