@@ -19,6 +19,7 @@ urlpatterns = [
     path("conventions/", include("conventions.urls")),
     path("bilans/", include("reports.urls")),
     path("donnees-personnelles/", include("privacy.urls")),
+    path("audit/", include("audit.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
