@@ -2,9 +2,9 @@
 sends them (the portal, a shell, a script): the rows can only be added to.
 
 TRUNCATE passes only in a session that sets ``audit.allow_truncate = on``: the test suite's
-flush between tests sets it on its connections; the portal never does. (A database superuser
-can still drop the trigger: the guarantee is against the application and mistakes, not against
-the database's owner; give the portal's role no more than it needs.)
+flush between tests sets it on its connections; the portal never does. (The table's owner or a
+database superuser can still drop the trigger: the guarantee is against the application and
+mistakes, not against whoever administers the database.)
 """
 
 from django.db import migrations
