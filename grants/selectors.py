@@ -1,70 +1,98 @@
 """Read queries of the grants' pages, named for what they return."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Prefetch
 
-from calls.models import Call
-from grants.models import Application, Grant, ReviewAssignment
+from calls.models import CallDomain
+from grants.models import Application, CommitteeMinutes, Decision, GrantReport, Tranche
+from grants.services.followup import condition_holds
 
 Status = Application.Status
 
 
-def calls_with_application_counts():
-    """Every public call with its applications (drafts left out), those to check for
-    admissibility and those reviewed and waiting for the committee."""
-    return (
-        Call.objects.public()
-        .select_related("programme")
-        .annotate(
-            applications_count=Count("applications", filter=~Q(applications__status=Status.DRAFT)),
-            to_check=Count("applications", filter=Q(applications__status=Status.SUBMITTED)),
-            to_decide=Count("applications", filter=Q(applications__status=Status.REVIEWED)),
+# --- Instruction and ranking ----------------------------------------------------------------
+
+
+def latest_submission(application):
+    """The version last sent (with its snapshot), or None for an application never sent."""
+    return application.submissions.order_by("-number").first()
+
+
+def application_reviews(application):
+    """The application's reviewers' assignments, each with its reviewer and its scores."""
+    return application.assignments.select_related("reviewer").prefetch_related("scores__criterion")
+
+
+def complement_requests(application):
+    """The requests for complements of an application, the latest first, each with who asked,
+    who answered and the answer's files."""
+    return application.complement_requests.select_related(
+        "requested_by", "answered_by"
+    ).prefetch_related("files")
+
+
+def grid_criteria(call):
+    """The criteria of a call's evaluation grid, in the grid's order."""
+    return call.criteria.order_by("order")
+
+
+def ranking_by_domain(call) -> list[CallDomain]:
+    """The call's domains in their order, each with its envelope, committed and remaining
+    amounts and ``ranked``: its applications reviewed or decided, those that pass the grid
+    first, then by score, each with its association and decision."""
+    ranked = (
+        Application.objects.filter(
+            call=call,
+            status__in=[Status.REVIEWED, Status.APPROVED, Status.WAITLISTED, Status.REJECTED],
         )
-        .order_by("-year", "programme__code")
+        .select_related("association")
+        .prefetch_related(Prefetch("decision", Decision.objects.all()))
+        .order_by("-passes_grid", "-score", "reference")
+    )
+    return list(
+        CallDomain.objects.filter(call=call)
+        .select_related("domain")
+        .prefetch_related(Prefetch("applications", ranked, to_attr="ranked"))
+        .order_by("order", "pk")
     )
 
 
-def workspace_applications(call):
-    """A call's submitted applications (every state but draft), each with its number of
-    reviews (conflicts of interest left out), by reference."""
+def latest_minutes(call):
+    """The call's committee minutes with the highest number, or None."""
+    return CommitteeMinutes.objects.filter(call=call).order_by("-number").first()
+
+
+# --- A grant's page -------------------------------------------------------------------------
+
+
+def grant_tranches(grant) -> list[Tranche]:
+    """The grant's tranches in order; ``ready`` when a planned tranche's condition holds."""
+    tranches = list(grant.tranches.order_by("order"))
+    for tranche in tranches:
+        tranche.ready = tranche.status == Tranche.Status.PLANNED and condition_holds(tranche)
+    return tranches
+
+
+def grant_reports(grant, *, today):
+    """The grant's reports by due date with their beneficiaries and expenses, each with
+    ``is_overdue`` on ``today``."""
     return (
-        Application.objects.filter(call=call)
-        .exclude(status=Status.DRAFT)
-        .select_related("association", "call_domain__domain", "province", "region")
-        .annotate(
-            reviews=Count(
-                "assignments",
-                filter=~Q(assignments__status=ReviewAssignment.Status.CONFLICT),
-                distinct=True,
-            )
-        )
-        .order_by("reference", "pk")
+        grant.reports.with_overdue(today)
+        .order_by("due_on")
+        .prefetch_related("beneficiaries__target_public", "expenses")
     )
 
 
-def workspace_counts(call) -> list[tuple[str, str, int]]:
-    """(state, label, number of applications) for every state but draft, in the states'
-    order."""
-    counts = dict(
-        Application.objects.filter(call=call)
-        .exclude(status=Status.DRAFT)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return [
-        (value, label, counts.get(value, 0))
-        for value, label in Status.choices
-        if value != Status.DRAFT
-    ]
+def grant_visits(grant):
+    """The grant's field visits, the latest first, with their officer and files."""
+    return grant.visits.select_related("officer").prefetch_related("files")
 
 
-def funded_grants():
-    """Every grant with its association, call and region, the latest awarded first."""
-    return Grant.objects.select_related(
-        "application__association", "application__call__programme", "application__region"
-    ).order_by("-awarded_on", "reference")
+def grant_audits(grant):
+    """The grant's audits, the latest first, with their recommendations."""
+    return grant.audits.prefetch_related("recommendations")
 
 
-def grant_totals(grants) -> dict:
-    """What ``grants`` amount to: ``amount`` granted and ``paid``."""
-    return grants.aggregate(amount=Sum("amount"), paid=Sum("paid_amount"))
+def overdue_reports(today):
+    """The reports overdue on ``today`` (``GrantReport.objects.overdue``) by grant, with their
+    grant and association."""
+    return GrantReport.objects.overdue(today).select_related("grant__application__association")

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
 from grants.models import Application, Grant, GrantReport, Tranche
-from grants.services.followup import overdue_reports
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ def staff_tasks(today=None) -> list[Task]:
         ),
     )
     to_review = GrantReport.objects.filter(status=GrantReport.Status.SUBMITTED).count()
-    overdue = overdue_reports(today=today).count()
+    overdue = GrantReport.objects.overdue(today).count()
     grants = reverse("grants:grants")
     evaluation = reverse("grants:evaluation_calls")
     lines = [

@@ -239,13 +239,10 @@ def review_report(report, *, accept: bool, comment: str, by) -> None:
 
 
 def overdue_reports(*, today=None):
-    """Reports not (or not correctly) sent by their due date."""
-    today = today or timezone.localdate()
-    return GrantReport.objects.filter(
-        due_on__lt=today,
-        status__in=[GrantReport.Status.EXPECTED, GrantReport.Status.CORRECTIONS],
-        grant__status__in=[Grant.Status.ACTIVE, Grant.Status.SUSPENDED],
-    ).select_related("grant", "grant__application__association")
+    """Reports not (or not correctly) sent by their due date (``GrantReport.objects.overdue``)."""
+    return GrantReport.objects.overdue(today or timezone.localdate()).select_related(
+        "grant", "grant__application__association"
+    )
 
 
 def remind_overdue(*, today=None, every_days: int = 7) -> int:

@@ -5,17 +5,17 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from calls.models import Call, CallDomain
+from calls.models import Call
 from grants import selectors
-from grants.columns import WORKSPACE
-from grants.filters import WorkspaceFilter
 from grants.forms.evaluation import (
+    SORTS,
     AssignForm,
     BulkDecisionForm,
     ComplementRequestForm,
@@ -26,6 +26,7 @@ from grants.forms.evaluation import (
     NoConflictForm,
     ReopenMinutesForm,
     ReviewForm,
+    WorkspaceFilterForm,
 )
 from grants.models import (
     Application,
@@ -39,7 +40,7 @@ from grants.services.apply import snapshot
 from grants.services.evaluation import EvaluationError
 from portal.files import serve_file
 from portal.forms import errors_as_messages, perform
-from portal.lists import render_list
+from portal.spreadsheets import table_response
 from portal.workflow import IllegalTransition, StaleState, history
 
 REFUSED = (EvaluationError, IllegalTransition, StaleState)
@@ -55,30 +56,114 @@ def _call(pk) -> Call:
 def calls(request):
     """Where the ministry's side starts: every call with its applications by state."""
     require(request, "grants.view_evaluation")
-    rows = selectors.calls_with_application_counts()
+    rows = (
+        Call.objects.public()
+        .select_related("programme")
+        .annotate(
+            applications_count=Count("applications", filter=~Q(applications__status="draft")),
+            to_check=Count("applications", filter=Q(applications__status="submitted")),
+            to_decide=Count("applications", filter=Q(applications__status="reviewed")),
+        )
+        .order_by("-year", "programme__code")
+    )
     return render(request, "grants/evaluation/calls.html", {"calls": rows})
+
+
+def _filtered(call, form):
+    applications = (
+        Application.objects.filter(call=call)
+        .exclude(status=Application.Status.DRAFT)
+        .select_related("association", "call_domain__domain", "province", "region")
+        .annotate(
+            reviews=Count("assignments", filter=~Q(assignments__status="conflict"), distinct=True)
+        )
+    )
+    sort = "reference"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            applications = applications.filter(
+                Q(reference__icontains=data["q"])
+                | Q(title__icontains=data["q"])
+                | Q(association__name_fr__icontains=data["q"])
+                | Q(association__name_ar__icontains=data["q"])
+            )
+        for name, lookup in (
+            ("domain", "call_domain"),
+            ("region", "region"),
+            ("province", "province"),
+            ("status", "status"),
+            ("score_min", "score__gte"),
+            ("score_max", "score__lte"),
+            ("reviewer", "assignments__reviewer"),
+        ):
+            if data.get(name) not in (None, ""):
+                applications = applications.filter(**{lookup: data[name]})
+        sort = data.get("sort") or sort
+    return applications.order_by(SORTS.get(sort, SORTS["reference"])[0], "pk")
 
 
 @login_required
 @require_GET
 def workspace(request, call_pk):
-    """A call's applications for staff: counts by state, filters, the list and its files."""
     require(request, "grants.view_evaluation")
     call = _call(call_pk)
-    return render_list(
+    form = WorkspaceFilterForm(request.GET or None, call=call, reviewers=services.reviewers())
+    applications = _filtered(call, form)
+    fmt = request.GET.get("export")
+    if fmt in {"csv", "xlsx"}:
+        return table_response(
+            f"dossiers-{call.programme.code}-{call.edition}",
+            [
+                _("Reference"),
+                _("Association"),
+                _("Domain"),
+                _("Region"),
+                _("Province"),
+                _("Project title"),
+                _("Requested (DH)"),
+                _("Score"),
+                _("State"),
+            ],
+            (
+                [
+                    a.reference,
+                    a.association.name_fr,
+                    a.call_domain.domain.name_fr if a.call_domain_id else "",
+                    a.region.name_fr if a.region_id else "",
+                    a.province.name_fr if a.province_id else "",
+                    a.title,
+                    a.requested_amount,
+                    a.score,
+                    a.get_status_display(),
+                ]
+                for a in applications
+            ),
+            fmt=fmt,
+        )
+    counts = dict(
+        Application.objects.filter(call=call)
+        .exclude(status=Application.Status.DRAFT)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
         request,
-        WorkspaceFilter(
-            request.GET,
-            selectors.workspace_applications(call),
-            call=call,
-            reviewers=services.reviewers(),
-        ),
-        columns=WORKSPACE,
-        filename=f"dossiers-{call.programme.code}-{call.edition}",
-        template="grants/evaluation/workspace.html",
-        context=lambda _rows: {
+        "grants/evaluation/workspace.html",
+        {
             "call": call,
-            "counts": selectors.workspace_counts(call),
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": [
+                (value, label, counts.get(value, 0))
+                for value, label in Application.Status.choices
+                if value != Application.Status.DRAFT
+            ],
             "can_run": request.user.has_perm("grants.run_evaluation"),
         },
     )
@@ -109,10 +194,7 @@ def instruction(request, pk):
     """An application for staff: content, checklist, actions, reviewers and their scores."""
     require(request, "grants.view_evaluation")
     application = _staff_application(pk)
-    assignments = application.assignments.select_related("reviewer").prefetch_related(
-        "scores__criterion"
-    )
-    last = application.submissions.order_by("-number").first()
+    last = selectors.latest_submission(application)
     return render(
         request,
         "grants/evaluation/instruction.html",
@@ -121,10 +203,8 @@ def instruction(request, pk):
             "data": last.snapshot if last else snapshot(application),
             "link_documents": True,
             "checklist": services.checklist(application),
-            "complement_requests": application.complement_requests.select_related(
-                "requested_by", "answered_by"
-            ).prefetch_related("files"),
-            "assignments": assignments,
+            "complement_requests": selectors.complement_requests(application),
+            "assignments": selectors.application_reviews(application),
             "history": history(application),
             "inadmissible_form": InadmissibleForm(),
             "complement_form": ComplementRequestForm(),
@@ -132,7 +212,7 @@ def instruction(request, pk):
             "consensus_form": ConsensusForm(),
             "consensus": getattr(application, "consensus", None),
             "can_run": request.user.has_perm("grants.run_evaluation"),
-            "criteria": application.call.criteria.order_by("order"),
+            "criteria": selectors.grid_criteria(application.call),
         },
     )
 
@@ -281,7 +361,7 @@ def review_declaration(request, assignment):
 def review_scoring(request, assignment):
     """The application as sent and the call's grid; saved as often as needed until submitted."""
     application = assignment.application
-    criteria = list(application.call.criteria.order_by("order"))
+    criteria = list(selectors.grid_criteria(application.call))
     initial = {"comment": assignment.comment}
     for score in assignment.scores.all():
         initial[f"score_{score.criterion_id}"] = score.value
@@ -305,7 +385,7 @@ def review_scoring(request, assignment):
                 return redirect("grants:my_reviews")
             messages.success(request, _("Your scores are saved."))
             return redirect("grants:review", assignment.pk)
-    last = application.submissions.order_by("-number").first()
+    last = selectors.latest_submission(application)
     return render(
         request,
         "grants/evaluation/review.html",
@@ -323,37 +403,16 @@ def review_scoring(request, assignment):
 # --- Ranking, decisions, minutes ------------------------------------------------------------
 
 
-def ranking_context(call):
-    ranked = (
-        Application.objects.filter(
-            call=call,
-            status__in=[
-                Application.Status.REVIEWED,
-                Application.Status.APPROVED,
-                Application.Status.WAITLISTED,
-                Application.Status.REJECTED,
-            ],
-        )
-        .select_related("association")
-        .prefetch_related(Prefetch("decision", Decision.objects.all()))
-        .order_by("-passes_grid", "-score", "reference")
-    )
-    domains = list(
-        CallDomain.objects.filter(call=call)
-        .select_related("domain")
-        .prefetch_related(Prefetch("applications", ranked, to_attr="ranked"))
-        .order_by("order", "pk")
-    )
-    minutes = CommitteeMinutes.objects.filter(call=call).order_by("-number").first()
-    return {"call": call, "domains": domains, "minutes": minutes}
-
-
 @login_required
 @require_GET
 def ranking(request, call_pk):
     require(request, "grants.view_evaluation")
     call = _call(call_pk)
-    context = ranking_context(call)
+    context = {
+        "call": call,
+        "domains": selectors.ranking_by_domain(call),
+        "minutes": selectors.latest_minutes(call),
+    }
     context["can_decide"] = request.user.has_perm("grants.decide") and not (
         context["minutes"] and context["minutes"].status == CommitteeMinutes.Status.CLOSED
     )
@@ -442,13 +501,7 @@ def minutes_pdf(request, pk):
     minutes = get_object_or_404(CommitteeMinutes.objects.select_related("call"), pk=pk)
     filename = f"pv-{minutes.call.programme.code}-{minutes.call.edition}-{minutes.number}.pdf"
     if minutes.pdf:
-        return serve_file(
-            minutes.pdf,
-            filename=filename,
-            content_type="application/pdf",
-            request=request,
-            document=minutes,
-        )
+        return serve_file(minutes.pdf, filename=filename, content_type="application/pdf")
     from django.http import HttpResponse
 
     from grants.minutes import minutes_pdf as render_minutes
