@@ -5,8 +5,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from calls.models import Call
 from grants import selectors
+from grants.columns import WORKSPACE
+from grants.filters import WorkspaceFilter
 from grants.forms.evaluation import (
-    SORTS,
     AssignForm,
     BulkDecisionForm,
     ComplementRequestForm,
@@ -26,7 +25,6 @@ from grants.forms.evaluation import (
     NoConflictForm,
     ReopenMinutesForm,
     ReviewForm,
-    WorkspaceFilterForm,
 )
 from grants.models import (
     Application,
@@ -40,7 +38,7 @@ from grants.services.apply import snapshot
 from grants.services.evaluation import EvaluationError
 from portal.files import serve_file
 from portal.forms import errors_as_messages, perform
-from portal.spreadsheets import table_response
+from portal.lists import render_list
 from portal.workflow import IllegalTransition, StaleState, history
 
 REFUSED = (EvaluationError, IllegalTransition, StaleState)
@@ -56,114 +54,30 @@ def _call(pk) -> Call:
 def calls(request):
     """Where the ministry's side starts: every call with its applications by state."""
     require(request, "grants.view_evaluation")
-    rows = (
-        Call.objects.public()
-        .select_related("programme")
-        .annotate(
-            applications_count=Count("applications", filter=~Q(applications__status="draft")),
-            to_check=Count("applications", filter=Q(applications__status="submitted")),
-            to_decide=Count("applications", filter=Q(applications__status="reviewed")),
-        )
-        .order_by("-year", "programme__code")
-    )
+    rows = selectors.calls_with_application_counts()
     return render(request, "grants/evaluation/calls.html", {"calls": rows})
-
-
-def _filtered(call, form):
-    applications = (
-        Application.objects.filter(call=call)
-        .exclude(status=Application.Status.DRAFT)
-        .select_related("association", "call_domain__domain", "province", "region")
-        .annotate(
-            reviews=Count("assignments", filter=~Q(assignments__status="conflict"), distinct=True)
-        )
-    )
-    sort = "reference"
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            applications = applications.filter(
-                Q(reference__icontains=data["q"])
-                | Q(title__icontains=data["q"])
-                | Q(association__name_fr__icontains=data["q"])
-                | Q(association__name_ar__icontains=data["q"])
-            )
-        for name, lookup in (
-            ("domain", "call_domain"),
-            ("region", "region"),
-            ("province", "province"),
-            ("status", "status"),
-            ("score_min", "score__gte"),
-            ("score_max", "score__lte"),
-            ("reviewer", "assignments__reviewer"),
-        ):
-            if data.get(name) not in (None, ""):
-                applications = applications.filter(**{lookup: data[name]})
-        sort = data.get("sort") or sort
-    return applications.order_by(SORTS.get(sort, SORTS["reference"])[0], "pk")
 
 
 @login_required
 @require_GET
 def workspace(request, call_pk):
+    """A call's applications for staff: counts by state, filters, the list and its files."""
     require(request, "grants.view_evaluation")
     call = _call(call_pk)
-    form = WorkspaceFilterForm(request.GET or None, call=call, reviewers=services.reviewers())
-    applications = _filtered(call, form)
-    fmt = request.GET.get("export")
-    if fmt in {"csv", "xlsx"}:
-        return table_response(
-            f"dossiers-{call.programme.code}-{call.edition}",
-            [
-                _("Reference"),
-                _("Association"),
-                _("Domain"),
-                _("Region"),
-                _("Province"),
-                _("Project title"),
-                _("Requested (DH)"),
-                _("Score"),
-                _("State"),
-            ],
-            (
-                [
-                    a.reference,
-                    a.association.name_fr,
-                    a.call_domain.domain.name_fr if a.call_domain_id else "",
-                    a.region.name_fr if a.region_id else "",
-                    a.province.name_fr if a.province_id else "",
-                    a.title,
-                    a.requested_amount,
-                    a.score,
-                    a.get_status_display(),
-                ]
-                for a in applications
-            ),
-            fmt=fmt,
-        )
-    counts = dict(
-        Application.objects.filter(call=call)
-        .exclude(status=Application.Status.DRAFT)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    page = Paginator(applications, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return render_list(
         request,
-        "grants/evaluation/workspace.html",
-        {
+        WorkspaceFilter(
+            request.GET,
+            selectors.workspace_applications(call),
+            call=call,
+            reviewers=services.reviewers(),
+        ),
+        columns=WORKSPACE,
+        filename=f"dossiers-{call.programme.code}-{call.edition}",
+        template="grants/evaluation/workspace.html",
+        context=lambda _rows: {
             "call": call,
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "counts": [
-                (value, label, counts.get(value, 0))
-                for value, label in Application.Status.choices
-                if value != Application.Status.DRAFT
-            ],
+            "counts": selectors.workspace_counts(call),
             "can_run": request.user.has_perm("grants.run_evaluation"),
         },
     )
@@ -501,7 +415,13 @@ def minutes_pdf(request, pk):
     minutes = get_object_or_404(CommitteeMinutes.objects.select_related("call"), pk=pk)
     filename = f"pv-{minutes.call.programme.code}-{minutes.call.edition}-{minutes.number}.pdf"
     if minutes.pdf:
-        return serve_file(minutes.pdf, filename=filename, content_type="application/pdf")
+        return serve_file(
+            minutes.pdf,
+            filename=filename,
+            content_type="application/pdf",
+            request=request,
+            document=minutes,
+        )
     from django.http import HttpResponse
 
     from grants.minutes import minutes_pdf as render_minutes

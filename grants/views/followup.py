@@ -3,12 +3,9 @@ convention, tranches, reports, visits and audits, and the association's reports.
 
 from functools import partial
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from associations.models import Region
 from calls.models import Programme
 from grants import selectors
+from grants.columns import GRANTS
 from grants.conventions import convention_pdf
+from grants.filters import GrantFilter
 from grants.forms.followup import (
     AuditForm,
     CancelForm,
@@ -43,21 +42,12 @@ from grants.permissions.followup import readable_grant, require
 from grants.services import followup as services
 from grants.services.followup import FollowUpError
 from portal.files import serve_file, validate_upload, validate_upload_count
-from portal.filters import FilterForm, IdField, TextField, YearField, choices_of
 from portal.forms import errors_as_messages, perform
-from portal.spreadsheets import table_response
+from portal.lists import render_list
 from portal.workflow import IllegalTransition, StaleState, history
 
 REFUSED = (FollowUpError, IllegalTransition, StaleState)
 act = partial(perform, refused=REFUSED)
-
-
-class GrantFilterForm(FilterForm):
-    status = forms.ChoiceField(choices=choices_of(Grant.Status.values), required=False)
-    programme = TextField(max_length=50)
-    region = IdField()
-    year = YearField()
-    q = TextField()
 
 
 @login_required
@@ -66,79 +56,21 @@ def grant_list(request):
     """Every grant with what was paid and what remains, and what needs attention; filtered by
     state, programme, region and year, exported as CSV or XLSX."""
     require(request, "grants.view_followup")
-    grants = Grant.objects.select_related(
-        "application__association", "application__call__programme", "application__region"
-    ).order_by("-awarded_on", "reference")
-    get = request.GET
-    chosen = GrantFilterForm(get).cleaned_or_400()
-    status = chosen["status"]
-    if status:
-        grants = grants.filter(status=status)
-    if programme := chosen["programme"]:
-        grants = grants.filter(application__call__programme__code=programme)
-    if chosen["region"]:
-        grants = grants.filter(application__region_id=chosen["region"])
-    if chosen["year"]:
-        grants = grants.filter(awarded_on__year=chosen["year"])
-    if q := chosen["q"]:
-        grants = grants.filter(
-            Q(reference__icontains=q) | Q(application__association__name_fr__icontains=q)
-        )
-    if chosen["export"]:
-        return _grants_table(grants, chosen["export"])
-    totals = grants.aggregate(amount=Sum("amount"), paid=Sum("paid_amount"))
-    today = timezone.localdate()
-    query = get.copy()
-    query.pop("page", None)
-    return render(
+    filterset = GrantFilter(request.GET, selectors.funded_grants())
+    return render_list(
         request,
-        "grants/followup/list.html",
-        {
-            "page": Paginator(grants, 50).get_page(get.get("page")),
-            "status": status,
+        filterset,
+        columns=GRANTS,
+        filename="subventions",
+        template="grants/followup/list.html",
+        context=lambda grants: {
+            "status": filterset.chosen["status"],
             "statuses": Grant.Status.choices,
             "programmes": Programme.objects.order_by("name_fr"),
             "regions": Region.objects.all(),
-            "query": query.urlencode(),
-            "totals": totals,
-            **_overdue_panel(today),
+            "totals": selectors.grant_totals(grants),
+            **_overdue_panel(timezone.localdate()),
         },
-    )
-
-
-def _grants_table(grants, fmt):
-    return table_response(
-        "subventions",
-        [
-            _("Reference"),
-            _("Association"),
-            _("Programme"),
-            _("Edition"),
-            _("Region"),
-            _("Project title"),
-            _("Awarded on"),
-            _("Amount (DH)"),
-            _("Paid (DH)"),
-            _("Remaining (DH)"),
-            _("State"),
-        ],
-        (
-            [
-                grant.reference,
-                grant.application.association.name_fr,
-                grant.application.call.programme.code,
-                grant.application.call.edition,
-                grant.application.region.name_fr if grant.application.region_id else "",
-                grant.application.title,
-                grant.awarded_on,
-                grant.amount,
-                grant.paid_amount,
-                grant.remaining_amount,
-                grant.get_status_display(),
-            ]
-            for grant in grants
-        ),
-        fmt=fmt,
     )
 
 
@@ -336,7 +268,11 @@ def expense_receipt(request, pk, report_pk, expense_pk):
     report = get_object_or_404(GrantReport, pk=report_pk, grant=grant)
     expense = get_object_or_404(report.expenses, pk=expense_pk)
     return serve_file(
-        expense.receipt, filename=expense.original_name, content_type=expense.content_type
+        expense.receipt,
+        filename=expense.original_name,
+        content_type=expense.content_type,
+        request=request,
+        document=expense,
     )
 
 
@@ -370,7 +306,11 @@ def visit_file(request, pk, file_pk):
         raise Http404
     document = get_object_or_404(FieldVisitFile, pk=file_pk, visit__grant=grant)
     return serve_file(
-        document.file, filename=document.original_name, content_type=document.content_type
+        document.file,
+        filename=document.original_name,
+        content_type=document.content_type,
+        request=request,
+        document=document,
     )
 
 
@@ -473,5 +413,9 @@ def convention_file(request, pk, which):
         return response
     suffix = "-signee" if which == "signe" else ""
     return serve_file(
-        field, filename=f"{convention.reference}{suffix}.pdf", content_type="application/pdf"
+        field,
+        filename=f"{convention.reference}{suffix}.pdf",
+        content_type="application/pdf",
+        request=request,
+        document=convention,
     )
