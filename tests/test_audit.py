@@ -24,6 +24,7 @@ from portal.roles import Role
 from tests.factories import (
     PASSWORD,
     ApplicationFactory,
+    AssociationFactory,
     CallDomainFactory,
     CallFactory,
     CriterionFactory,
@@ -39,6 +40,11 @@ pytestmark = pytest.mark.django_db
 
 Kind = AuditEntry.Kind
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Audit/1.0"
+
+
+@pytest.fixture
+def capture_on_commit(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
 
 
 @pytest.fixture(autouse=True)
@@ -140,6 +146,15 @@ def test_behind_the_proxy_the_address_is_the_one_the_login_limits_read(client, s
     assert only(Kind.LOGIN_SUCCEEDED).ip_address == "41.250.3.9"
 
 
+def test_a_logout_is_recorded(client, member):
+    client.force_login(member)
+
+    client.post(reverse("account_logout"), REMOTE_ADDR="196.200.10.9")
+
+    entry = only(Kind.LOGOUT)
+    assert (entry.actor, entry.ip_address) == (member, "196.200.10.9")
+
+
 # --- Exports, bilans ------------------------------------------------------------------------
 
 
@@ -231,6 +246,69 @@ def test_a_bulk_deletion_in_the_admin_records_each_object(client, admin_user):
     assert {e.actor for e in recorded} == {admin_user}
 
 
+def test_an_export_from_the_admin_is_recorded(client, admin_user):
+    AssociationFactory()
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:associations_association_export"),
+        {
+            "format": "1",  # CSV
+            "resource": "0",
+            "associationresource_registration_number": "on",
+            "associationresource_name_fr": "on",
+        },
+        REMOTE_ADDR="196.200.3.4",
+    )
+
+    entry = only(Kind.EXPORT)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert (entry.actor, entry.ip_address) == (admin_user, "196.200.3.4")
+    assert entry.content_type.model == "association"
+    assert (entry.detail["format"], entry.detail["rows"]) == ("csv", 1)
+
+
+def test_an_admin_import_is_recorded_once_it_has_written_its_rows(
+    client, admin_user, capture_on_commit
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.models import ImportJob
+    from tests.factories import ProvinceFactory
+    from tests.test_import_jobs import XLSX_TYPE, _xlsx
+
+    province = ProvinceFactory()
+    content = _xlsx([["REC-7", "Association Tadamoun", province.region.code, province.code, None]])
+    client.force_login(admin_user)
+    with capture_on_commit(execute=True):
+        client.post(
+            reverse("admin:associations_association_import"),
+            {
+                "import_file": SimpleUploadedFile("a.xlsx", content, content_type=XLSX_TYPE),
+                "format": "0",
+                "resource": "0",
+            },
+        )
+    job = ImportJob.objects.get()
+    assert entries(Kind.ADMIN_CHANGE) == []  # a dry run changes nothing
+
+    with capture_on_commit(execute=True):
+        client.post(
+            reverse("admin:associations_association_import_job", args=[job.pk]), {"confirm": "1"}
+        )
+
+    entry = only(Kind.ADMIN_CHANGE)
+    assert entry.actor == admin_user
+    assert (entry.content_type.model, entry.object_id) == ("importjob", str(job.pk))
+    assert entry.detail == {
+        "action": "imported",
+        "model": "associations.association",
+        "file": "a.xlsx",
+        "rows": {"new": 1, "update": 0, "delete": 0},
+    }
+
+
 # --- Documents holding personal data --------------------------------------------------------
 
 
@@ -301,6 +379,17 @@ def test_the_administrator_reads_the_log_in_french(client, admin_user, log):
     assert "intrus@example.ma" in text
     assert "Échec de connexion" in text
     assert "omar@example.ma" in text
+
+
+def test_the_page_reads_in_arabic(client, settings, admin_user, log):
+    client.force_login(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+
+    text = page(client.get(reverse("audit:entries")))
+
+    assert 'dir="rtl"' in text
+    assert "سجل التدقيق" in text
+    assert "محاولة دخول فاشلة" in text
 
 
 @pytest.mark.parametrize(
