@@ -362,7 +362,11 @@ def erasure_plan(user: User, now=None) -> ErasurePlan:
     )
     for application in submitted_by(user):
         if not was_submitted(application):
-            plan.drafts.append(application)
+            # A draft is the association's work: it goes with the person only when nobody
+            # else of the association could carry it on.
+            others = application.association.memberships.exclude(user=user)
+            if not others.exists():
+                plan.drafts.append(application)
             continue
         hold = application_hold(application, now)
         if hold is None:

@@ -347,6 +347,20 @@ def test_erasure_removes_what_no_rule_keeps_and_says_what_it_keeps(
     assert "_auth_user_id" not in client.session
 
 
+def test_a_draft_another_member_can_carry_on_stays_with_the_association(person_with_records):
+    records = person_with_records
+    colleague = MembershipFactory(association=records["association"]).user
+    erasure = services.request_erasure(records["user"])
+
+    services.carry_out_erasure(erasure, by=user_with_role(Role.STAFF))
+
+    draft = Application.objects.get(pk=records["draft"].pk)
+    assert draft.association.memberships.filter(user=colleague).exists()
+    assert default_storage.exists(records["draft_file"])
+    erasure.refresh_from_db()
+    assert f"dossier {records['draft']}" not in [item["object"] for item in erasure.erased]
+
+
 def test_erasure_ends_the_persons_sessions(client, person_with_records):
     user = person_with_records["user"]
     client.force_login(user)
