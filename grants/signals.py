@@ -25,3 +25,7 @@ grant_closed = Signal()
 #: ``grant`` (locked): a changed decision drops this grant before its signature; sent just
 #: before the grant row is deleted.
 grant_withdrawn = Signal()
+
+#: ``application``, ``submission``: an application was sent (a new version); sent inside the
+#: submission's transaction, after its state changed.
+application_submitted = Signal()

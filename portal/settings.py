@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "grants",
     "conventions",
     "reports",
+    "integrity",
     "privacy",
     "seeding",
 ]
@@ -162,6 +163,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "privacy.tasks.apply_retention_rules",
         "schedule": 24 * 3600.0,
     },
+    "recompute-integrity-signals": {
+        "task": "integrity.tasks.recompute_all_signals",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- Evaluation -------------------------------------------------------------------------
@@ -170,6 +175,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 REVIEW_CONFLICT_RULES = env_list("REVIEW_CONFLICT_RULES", "member,same_commune")
 # Days an association has to answer a request for complements, unless staff say otherwise.
 COMPLEMENTS_DEFAULT_DAYS = env_int("COMPLEMENTS_DEFAULT_DAYS", 10)
+# Two project texts at least this similar (pg_trgm's trigram similarity, 0 to 1) raise an
+# integrity signal (integrity.similarity).
+INTEGRITY_SIMILARITY_THRESHOLD = float(env_str("INTEGRITY_SIMILARITY_THRESHOLD", "0.8"))
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"audit"},  # the audit log: portal's signals, logins, the admin
     {"calls", "associations"},
     {"grants"},
-    {"conventions"},
+    {"conventions", "integrity"},  # integrity: signals read from calls, associations, grants
     {"reports"},
     {"privacy"},  # personal data: export, erasure, retention of every app's records
     {"home"},

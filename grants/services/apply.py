@@ -28,6 +28,7 @@ from grants.models import (
     CoFunder,
     ComplementFile,
 )
+from grants.signals import application_submitted
 from grants.tasks import render_receipt
 from portal.files import stored, validate_upload_count
 from portal.models import User
@@ -523,6 +524,7 @@ def submit(application, *, user, now=None) -> ApplicationSubmission:
         )
 
         send_task(render_receipt, submission.pk)
+        application_submitted.send(Application, application=locked, submission=submission)
     return submission
 
 

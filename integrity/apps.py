@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrityConfig(AppConfig):
+    name = "integrity"
+    verbose_name = _("Integrity signals")
+
+    def ready(self) -> None:
+        from integrity import receivers, rules  # noqa: F401  (connects the receivers, perms)

@@ -1,0 +1,425 @@
+"""Integrity signals: each raised on a constructed case and not on a close non-case; computed in
+a job on submission, on a RIB change and every night; idempotent, keeping staff's decisions."""
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from grants.models import Application, AuditRecommendation, CoFunder, Grant
+from integrity import similarity
+from integrity.models import Signal
+from integrity.services import SignalError, compute_signals, dismiss, keep
+from integrity.tasks import recompute_all_signals
+from portal.workflow import history
+from tests.apply_helpers import ready_application
+from tests.factories import (
+    ApplicationFactory,
+    AssociationFactory,
+    AuditRecommendationFactory,
+    CallDomainFactory,
+    CallFactory,
+    GrantFactory,
+    GrantReportFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SUBMITTED = Application.Status.SUBMITTED
+RIB = "011780000012345678901296"
+PROJECT = {
+    "title": "Centre d'écoute pour femmes victimes de violence à Khénifra",
+    "summary": "Un centre d'écoute, d'orientation juridique et d'accompagnement psychologique "
+    "pour les femmes victimes de violence dans la province de Khénifra.",
+    "objectives": "Accueillir 300 femmes par an ; réduire les délais de prise en charge ; "
+    "former douze écoutantes bénévoles.",
+    "activities": "Permanences d'écoute quotidiennes, ateliers juridiques mensuels, "
+    "orientation vers les services de santé et de justice, campagnes de sensibilisation.",
+}
+# The same project with a few words changed: still above the threshold.
+NEAR = {
+    **PROJECT,
+    "title": "Centre d'écoute pour les femmes victimes de violence à Khénifra",
+    "objectives": "Accueillir 300 femmes chaque année ; réduire les délais de prise en charge ; "
+    "former douze écoutantes bénévoles.",
+}
+# Another project of the same domain, place and public: well below the threshold.
+OTHER = {
+    "title": "Centre d'écoute pour femmes à Khénifra",
+    "summary": "Alphabétisation fonctionnelle et formation aux métiers de la couture pour les "
+    "femmes rurales de la province.",
+    "objectives": "Former 80 femmes ; créer une coopérative.",
+    "activities": "Cours du soir, ateliers de couture, accompagnement à la création "
+    "d'activités génératrices de revenus.",
+}
+
+
+def kinds(application) -> list[tuple[str, str]]:
+    return sorted(Signal.objects.filter(application=application).values_list("kind", "key"))
+
+
+@pytest.fixture
+def call_domain():
+    return CallDomainFactory(call=CallFactory(year=2026, edition="2026"))
+
+
+def earlier(call_domain, year):
+    """The same domain in a call of ``year``."""
+    call = CallFactory(year=year, edition=str(year), programme=call_domain.call.programme)
+    return CallDomainFactory(call=call, domain=call_domain.domain)
+
+
+def unique_text() -> dict:
+    """A project text unlike any other (random words)."""
+    return {
+        field: " ".join(secrets.token_hex(4) for _ in range(8))
+        for field in ("title", "summary", "objectives", "activities")
+    }
+
+
+def unique_rib() -> str:
+    return f"{secrets.randbelow(10**24):024d}"
+
+
+def submitted(call_domain, **kwargs):
+    """A sent application whose association's RIB and project text are its own, unless
+    given."""
+    fields = {"status": SUBMITTED, "call_domain": call_domain, **unique_text(), **kwargs}
+    fields.setdefault("association", AssociationFactory(rib=unique_rib()))
+    return ApplicationFactory(**fields)
+
+
+# --- the same RIB ------------------------------------------------------------------------------
+
+
+def test_a_rib_registered_for_another_association_is_a_signal(call_domain):
+    application = submitted(call_domain, association=AssociationFactory(rib=RIB))
+    other = AssociationFactory(rib=RIB)
+
+    compute_signals(application)
+
+    signal = Signal.objects.get(application=application)
+    assert (signal.kind, signal.related_association, signal.evidence["rib"]) == (
+        "shared_rib",
+        other,
+        RIB,
+    )
+    assert signal.status == Signal.Status.OPEN
+
+
+def test_a_rib_differing_by_its_key_digit_is_not_a_signal(call_domain):
+    application = submitted(call_domain, association=AssociationFactory(rib=RIB))
+    AssociationFactory(rib=RIB[:-1] + "7")
+
+    compute_signals(application)
+
+    assert kinds(application) == []
+
+
+# --- the same person ---------------------------------------------------------------------------
+
+
+def test_a_bureau_member_of_another_applicant_association_is_a_signal(call_domain):
+    person = UserFactory(email="Fatima.Zahra@example.ma")
+    application = submitted(call_domain)
+    MembershipFactory(user=person, association=application.association, role="treasurer")
+    rival = submitted(CallDomainFactory(call=call_domain.call))
+    MembershipFactory(user=person, association=rival.association, role="president")
+
+    compute_signals(application)
+
+    assert kinds(application) == [
+        ("shared_person", f"fatima.zahra@example.ma:{rival.association_id}")
+    ]
+    assert Signal.objects.get(application=application).evidence["role_there"] == "Président(e)"
+
+
+@pytest.mark.parametrize("case", ["plain_member_there", "other_call", "draft_there"])
+def test_no_person_signal_outside_the_bureau_or_the_call(call_domain, case):
+    person = UserFactory()
+    application = submitted(call_domain)
+    MembershipFactory(user=person, association=application.association, role="president")
+    call = CallFactory(year=2025) if case == "other_call" else call_domain.call
+    status = Application.Status.DRAFT if case == "draft_there" else SUBMITTED
+    rival = submitted(CallDomainFactory(call=call), status=status)
+    role = "member" if case == "plain_member_there" else "secretary"
+    MembershipFactory(user=person, association=rival.association, role=role)
+
+    compute_signals(application)
+
+    assert kinds(application) == []
+
+
+# --- near-identical projects -------------------------------------------------------------------
+
+
+def test_trigram_similarity_is_pg_trgms():
+    assert similarity.similarity("word", "two words") == pytest.approx(4 / 11, abs=1e-4)
+    assert similarity.similarity("", "word") == 0.0
+    assert similarity.similarity("Même TEXTE", "même texte") == 1.0
+
+
+def test_a_nearly_identical_project_of_another_association_is_a_signal(call_domain):
+    before = submitted(earlier(call_domain, 2024), **PROJECT)
+    application = submitted(call_domain, **NEAR)
+
+    compute_signals(application)
+
+    signal = Signal.objects.get(application=application)
+    assert (signal.kind, signal.related_application) == ("similar_text", before)
+    assert 0.8 <= signal.similarity < 1
+    assert signal.evidence["other_text"] == similarity.project_text(before)
+
+
+def test_a_text_below_the_threshold_is_not_a_signal(call_domain):
+    submitted(call_domain, **OTHER)
+    application = submitted(call_domain, **PROJECT)
+    assert (
+        0.3
+        < similarity.similarity(similarity.project_text(application), "\n".join(OTHER.values()))
+        < 0.8
+    )
+
+    compute_signals(application)
+
+    assert kinds(application) == []
+
+
+def test_the_threshold_is_a_setting(call_domain, settings):
+    settings.INTEGRITY_SIMILARITY_THRESHOLD = 0.3
+    other = submitted(call_domain, **OTHER)
+    application = submitted(call_domain, **PROJECT)
+
+    compute_signals(application)
+
+    assert kinds(application) == [("similar_text", str(other.pk))]
+
+
+def test_the_same_associations_project_counts_only_when_funded(call_domain):
+    association = AssociationFactory()
+    rejected = submitted(
+        earlier(call_domain, 2024),
+        association=association,
+        status=Application.Status.REJECTED,
+        **PROJECT,
+    )
+    application = submitted(call_domain, association=association, **NEAR)
+    compute_signals(application)
+    assert kinds(application) == []
+
+    funded = GrantFactory(
+        application__association=association,
+        application__call_domain=earlier(call_domain, 2025),
+        application__status=Application.Status.APPROVED,
+        **{f"application__{k}": v for k, v in PROJECT.items()},
+    ).application
+    compute_signals(application)
+    assert kinds(application) == [("similar_text", str(funded.pk))]
+    assert rejected.pk != funded.pk
+
+
+def test_a_later_call_is_not_compared(call_domain):
+    submitted(earlier(call_domain, 2027), **PROJECT)
+    application = submitted(call_domain, **NEAR)
+
+    compute_signals(application)
+
+    assert kinds(application) == []
+
+
+# --- unfinished obligations --------------------------------------------------------------------
+
+
+def earlier_grant(association, **kwargs):
+    return GrantFactory(
+        application__association=association,
+        application__call_domain=CallDomainFactory(call=CallFactory(year=2024)),
+        **{f"application__{k}": v for k, v in unique_text().items()},
+        **kwargs,
+    )
+
+
+def test_unfinished_obligations_on_an_earlier_grant_are_signals(call_domain):
+    application = submitted(call_domain, **PROJECT)
+    today = timezone.localdate()
+    overdue = GrantReportFactory(
+        grant=earlier_grant(application.association), due_on=today - dt.timedelta(days=1)
+    )
+    recommendation = AuditRecommendationFactory(audit__grant=earlier_grant(application.association))
+    suspended = earlier_grant(application.association, status=Grant.Status.SUSPENDED)
+    reimburse = earlier_grant(
+        application.association,
+        paid_amount=Decimal("50000"),
+        reimbursement_amount=Decimal("1200.50"),
+        status=Grant.Status.CLOSED,
+    )
+
+    compute_signals(application)
+
+    assert kinds(application) == sorted(
+        [
+            ("unfinished_obligations", f"recommendation:{recommendation.pk}"),
+            ("unfinished_obligations", f"reimburse:{reimburse.pk}"),
+            ("unfinished_obligations", f"report:{overdue.pk}"),
+            ("unfinished_obligations", f"suspended:{suspended.pk}"),
+        ]
+    )
+
+
+def test_obligations_met_or_not_yet_due_are_not_signals(call_domain):
+    application = submitted(call_domain, **PROJECT)
+    today = timezone.localdate()
+    GrantReportFactory(grant=earlier_grant(application.association), due_on=today)
+    AuditRecommendationFactory(
+        audit__grant=earlier_grant(application.association),
+        status=AuditRecommendation.Status.CLOSED,
+    )
+    earlier_grant(application.association, paid_amount=Decimal("50000"))
+    # another association's overdue report
+    GrantReportFactory(
+        grant=earlier_grant(AssociationFactory(rib=unique_rib())),
+        due_on=today - dt.timedelta(days=5),
+    )
+
+    compute_signals(application)
+
+    assert kinds(application) == []
+
+
+# --- double funding ----------------------------------------------------------------------------
+
+
+def test_the_same_cofunder_for_the_same_funded_project_is_double_funding(call_domain):
+    grant = GrantFactory(
+        application__call_domain=earlier(call_domain, 2025),
+        application__association=AssociationFactory(rib=unique_rib()),
+        **{f"application__{k}": v for k, v in PROJECT.items()},
+    )
+    CoFunder.objects.create(
+        application=grant.application, name="Fondation Zakoura", amount=Decimal("40000")
+    )
+    application = submitted(call_domain, **NEAR)
+    CoFunder.objects.create(
+        application=application, name="  fondation ZAKOURA.", amount=Decimal("40000")
+    )
+
+    compute_signals(application)
+
+    assert kinds(application) == [
+        ("double_funding", f"{grant.application_id}:fondation zakoura"),
+        ("similar_text", str(grant.application_id)),
+    ]
+    signal = Signal.objects.get(application=application, kind="double_funding")
+    assert (signal.related_grant, signal.evidence["cofunder"]) == (grant, "  fondation ZAKOURA.")
+
+
+@pytest.mark.parametrize("case", ["other_cofunder", "not_funded", "different_text"])
+def test_no_double_funding_without_the_same_cofunder_text_and_funding(call_domain, case):
+    other = submitted(
+        earlier(call_domain, 2025),
+        status=Application.Status.REJECTED if case == "not_funded" else Application.Status.APPROVED,
+        **(OTHER if case == "different_text" else PROJECT),
+    )
+    name = "Fondation Drosos" if case == "other_cofunder" else "Fondation Zakoura"
+    CoFunder.objects.create(application=other, name=name, amount=Decimal("40000"))
+    application = submitted(call_domain, **NEAR)
+    CoFunder.objects.create(application=application, name="Fondation Zakoura", amount=1)
+
+    compute_signals(application)
+
+    assert [k for k, _key in kinds(application) if k == "double_funding"] == []
+
+
+# --- idempotence, decisions, jobs --------------------------------------------------------------
+
+
+def test_recomputing_keeps_decisions_and_drops_what_no_longer_holds(
+    call_domain, staff_user, django_capture_on_commit_callbacks
+):
+    association = AssociationFactory(rib=RIB)
+    application = submitted(call_domain, association=association)
+    first, second = AssociationFactory(rib=RIB), AssociationFactory(rib=RIB)
+    assert first.pk != second.pk
+    compute_signals(application)
+    kept = Signal.objects.get(application=application, related_association=first)
+    keep(kept, by=staff_user, reason="Vérifier auprès de la banque.")
+
+    compute_signals(application)
+    assert Signal.objects.get(pk=kept.pk).status == Signal.Status.KEPT
+    assert Signal.objects.filter(application=application).count() == 2
+
+    second.rib = RIB[:-1] + "7"
+    with django_capture_on_commit_callbacks(execute=True):
+        second.save()  # the job recomputes
+    assert list(Signal.objects.filter(application=application)) == [kept]
+
+
+def test_a_dismissal_needs_a_reason_recorded_in_the_history(call_domain, staff_user):
+    application = submitted(call_domain, association=AssociationFactory(rib=RIB))
+    AssociationFactory(rib=RIB)
+    compute_signals(application)
+    signal = Signal.objects.get(application=application)
+
+    with pytest.raises(SignalError):
+        dismiss(signal, by=staff_user, reason="  ")
+    dismiss(signal, by=staff_user, reason="Compte de la fédération, partagé légalement.")
+
+    signal.refresh_from_db()
+    assert signal.status == Signal.Status.DISMISSED
+    assert [(h.to_state, h.reason) for h in history(signal)][-1] == (
+        "dismissed",
+        "Compte de la fédération, partagé légalement.",
+    )
+
+
+def test_signals_are_computed_when_an_application_is_submitted(
+    client, django_capture_on_commit_callbacks
+):
+    _user, application = ready_application(client)
+    AssociationFactory(rib=application.association.rib)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("grants:apply_submit", args=[application.pk]))
+
+    assert response.status_code == 302
+    assert [k for k, _key in kinds(application)] == ["shared_rib"]
+
+
+def test_a_rib_change_recomputes_the_signals(call_domain, django_capture_on_commit_callbacks):
+    application = submitted(call_domain, association=AssociationFactory(rib=RIB))
+    other = AssociationFactory(rib=RIB[:-1] + "7")
+    compute_signals(application)
+    assert kinds(application) == []
+
+    other.rib = RIB
+    with django_capture_on_commit_callbacks(execute=True):
+        other.save()
+
+    assert kinds(application) == [("shared_rib", str(other.pk))]
+
+
+def test_the_nightly_job_finds_reports_become_overdue(call_domain):
+    application = submitted(call_domain, **PROJECT)
+    report = GrantReportFactory(
+        grant=earlier_grant(application.association),
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+
+    assert recompute_all_signals() >= 1
+
+    assert kinds(application) == [("unfinished_obligations", f"report:{report.pk}")]
+
+
+def test_drafts_have_no_signals(call_domain):
+    application = submitted(
+        call_domain, association=AssociationFactory(rib=RIB), status=Application.Status.DRAFT
+    )
+    AssociationFactory(rib=RIB)
+
+    assert compute_signals(application) == []
+    assert kinds(application) == []
