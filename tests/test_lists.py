@@ -212,6 +212,11 @@ NAV = (
 )
 
 
+def _markup(html: str) -> str:
+    """The page's tags without the line breaks and indentation between them."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html))
+
+
 @pytest.mark.parametrize("name", LISTS)
 def test_every_list_pages_with_the_one_pagination(client, staff_user, line, monkeypatch, name):
     monkeypatch.setattr("portal.lists.PER_PAGE", 2)
@@ -222,7 +227,7 @@ def test_every_list_pages_with_the_one_pagination(client, staff_user, line, monk
     first = client.get(url, FILTER[name]).content.decode()
     second = client.get(url, {**FILTER[name], "page": 2}).content.decode()
 
-    assert NAV.format(query=query) in first
+    assert NAV.format(query=query) in _markup(first)
     assert '<span class="page-link">2 / 2</span>' in second
     assert len(_table(first)[1]) == 2
     assert len(_table(second)[1]) == 1
@@ -236,7 +241,7 @@ def test_the_public_calls_list_pages_with_the_same_include(client, monkeypatch):
 
     html = client.get(reverse("calls:list")).content.decode()
 
-    assert NAV.format(query="state=open&amp;") in html
+    assert NAV.format(query="state=open&amp;") in _markup(html)
 
 
 # Queries of each list, whatever its number of rows. Every list: the session, the user, the
@@ -249,6 +254,14 @@ def test_the_public_calls_list_pages_with_the_same_include(client, monkeypatch):
 QUERIES = {"workspace": 11, "grants": 12, "conventions": 11}
 
 
+@pytest.fixture
+def sessions_in_db(settings):
+    """The session read from the database even when a cache holds it (``REDIS_URL`` turns on
+    cached sessions), so that the counts are the same everywhere."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.mark.usefixtures("sessions_in_db")
 @pytest.mark.parametrize("rows", [1, 3])
 @pytest.mark.parametrize("name", LISTS)
 def test_a_list_s_queries_do_not_grow_with_its_rows(
