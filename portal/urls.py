@@ -18,6 +18,7 @@ urlpatterns = [
     path("dossiers/", include("grants.urls")),
     path("conventions/", include("conventions.urls")),
     path("bilans/", include("reports.urls")),
+    path("integrite/", include("integrity.urls")),
     path("donnees-personnelles/", include("privacy.urls")),
     path("audit/", include("audit.urls")),
     path("healthz", views.healthz, name="healthz"),

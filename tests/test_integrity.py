@@ -423,3 +423,78 @@ def test_drafts_have_no_signals(call_domain):
 
     assert compute_signals(application) == []
     assert kinds(application) == []
+
+
+# --- the instruction page ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def near_duplicate(call_domain):
+    before = submitted(
+        earlier(call_domain, 2024), **{**PROJECT, "title": PROJECT["title"] + " <b>"}
+    )
+    application = submitted(call_domain, **NEAR)
+    compute_signals(application)
+    return application, before
+
+
+def test_staff_see_the_signal_with_both_texts_and_the_differences(
+    client, staff_user, near_duplicate
+):
+    application, before = near_duplicate
+    client.force_login(staff_user)
+
+    response = client.get(reverse("grants:instruction", args=[application.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Projet presque identique à une autre candidature" in html
+    assert reverse("grants:instruction", args=[before.pk]) in html
+    assert '<mark class="diff-ins">' in html
+    assert '<mark class="diff-del">' in html
+    assert "&lt;b&gt;" in html
+    assert "<b>" not in html.split("integrity-signals")[1]
+
+
+def test_staff_dismiss_with_a_reason_and_the_committee_reads_it(
+    client, staff_user, committee_member, near_duplicate
+):
+    application, _before = near_duplicate
+    signal = Signal.objects.get(application=application)
+    client.force_login(staff_user)
+
+    refused = client.post(reverse("integrity:dismiss", args=[signal.pk]), {"reason": ""})
+    signal.refresh_from_db()
+    assert (refused.status_code, signal.status) == (302, Signal.Status.OPEN)
+
+    client.post(
+        reverse("integrity:dismiss", args=[signal.pk]),
+        {"reason": "Suite du même projet, financé en 2024, déclarée."},
+    )
+    signal.refresh_from_db()
+    assert signal.status == Signal.Status.DISMISSED
+
+    client.force_login(committee_member)
+    html = client.get(reverse("grants:instruction", args=[application.pk])).content.decode()
+    assert "Suite du même projet, financé en 2024, déclarée." in html
+    assert "Écarté" in html
+    assert reverse("integrity:keep", args=[signal.pk]) not in html  # only staff decide
+    assert (
+        client.post(reverse("integrity:keep", args=[signal.pk]), {"reason": ""}).status_code == 404
+    )
+
+
+def test_an_association_never_sees_signals(client, near_duplicate):
+    application, before = near_duplicate
+    signal = Signal.objects.get(application=application)
+    for association in (application.association, before.association):
+        president = MembershipFactory(association=association, role="president").user
+        client.force_login(president)
+        assert client.get(reverse("grants:instruction", args=[application.pk])).status_code == 404
+        page = client.get(reverse("grants:application", args=[application.pk]))
+        assert "Signaux d'intégrité" not in page.content.decode()
+        assert (
+            client.post(reverse("integrity:dismiss", args=[signal.pk]), {"reason": "x"}).status_code
+            == 404
+        )
+    assert Signal.objects.get(pk=signal.pk).status == Signal.Status.OPEN
