@@ -35,6 +35,7 @@ from associations.models import (
 from portal.files import serve_file
 from portal.filters import IdField
 from portal.forms import errors_as_messages
+from portal.permissions import require_perm_or_404
 from portal.roles import is_staff_officer
 from portal.workflow import IllegalTransition, StaleState, history
 
@@ -52,11 +53,6 @@ def managed_association(request, pk) -> Association:
     if membership.role not in Membership.managing_roles:
         raise PermissionDenied(_("Only the association's president can do this."))
     return membership.association
-
-
-def staff_only(request):
-    if not is_staff_officer(request.user):
-        raise Http404
 
 
 @login_required
@@ -279,7 +275,7 @@ def communes(request):
 @login_required
 @require_GET
 def verification_queue(request):
-    staff_only(request)
+    require_perm_or_404(request, "associations.verify")
     status = request.GET.get("status") or Association.Status.PENDING
     if status not in Association.Status.values:
         status = Association.Status.PENDING
@@ -306,7 +302,7 @@ def verification_queue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def verification(request, pk):
-    staff_only(request)
+    require_perm_or_404(request, "associations.verify")
     association = get_object_or_404(
         Association.objects.select_related("region", "province", "commune").prefetch_related(
             Prefetch("documents", AssociationDocument.objects.order_by("kind")),

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,18 +28,13 @@ from conventions.models import (
 )
 from portal.files import serve_file
 from portal.lists import render_list
-from portal.roles import is_ministry_reader
-
-
-def _readers_only(request):
-    if not is_ministry_reader(request.user):
-        raise Http404
+from portal.permissions import require_perm_or_404
 
 
 @login_required
 @require_GET
 def convention_list(request):
-    _readers_only(request)
+    require_perm_or_404(request, "conventions.view_register")
     filterset = ConventionFilter(request.GET, selectors.register())
     return render_list(
         request,
@@ -67,7 +61,7 @@ def convention_list(request):
 @login_required
 @require_GET
 def convention_detail(request, pk):
-    _readers_only(request)
+    require_perm_or_404(request, "conventions.view_register")
     convention = get_object_or_404(
         Convention.objects.select_related("partner_type", "programme", "grant").prefetch_related(
             Prefetch("parties", ConventionParty.objects.select_related("partner__partner_type")),
@@ -133,7 +127,7 @@ def _timeline(convention) -> list[dict]:
 @login_required
 @require_GET
 def attachment(request, pk, attachment_pk):
-    _readers_only(request)
+    require_perm_or_404(request, "conventions.view_register")
     document = get_object_or_404(ConventionAttachment, pk=attachment_pk, convention_id=pk)
     return serve_file(
         document.file,
@@ -147,7 +141,7 @@ def attachment(request, pk, attachment_pk):
 @login_required
 @require_GET
 def meeting_minutes(request, pk, meeting_pk):
-    _readers_only(request)
+    require_perm_or_404(request, "conventions.view_register")
     meeting = get_object_or_404(CommitteeMeeting, pk=meeting_pk, convention_id=pk)
     return serve_file(
         meeting.minutes,
@@ -160,7 +154,7 @@ def meeting_minutes(request, pk, meeting_pk):
 @login_required
 @require_GET
 def amendment_file(request, pk, amendment_pk):
-    _readers_only(request)
+    require_perm_or_404(request, "conventions.view_register")
     amendment = get_object_or_404(Amendment, pk=amendment_pk, convention_id=pk)
     return serve_file(
         amendment.file,

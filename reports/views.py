@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from calls.models import Call, Programme
 from portal.files import serve_file
 from portal.filters import FilterForm, TextField, YearField
+from portal.permissions import require_perm_or_404
 from reports import opendata, published, selectors, statistics
 from reports.bilan import build_bilan
 from reports.forms import BilanRequestForm
@@ -20,15 +21,10 @@ from reports.models import ReportJob
 from reports.services import bilan_filename, report_request
 
 
-def _readers_only(request):
-    if not request.user.has_perm("reports.view_bilans"):
-        raise Http404
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def bilans(request):
-    _readers_only(request)
+    require_perm_or_404(request, "reports.view_bilans")
     form = BilanRequestForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         job, reused = report_request(
@@ -49,7 +45,7 @@ def bilans(request):
 
 
 def _job(request, pk):
-    _readers_only(request)
+    require_perm_or_404(request, "reports.view_bilans")
     return get_object_or_404(ReportJob.objects.select_related("programme", "call"), pk=pk)
 
 
@@ -86,7 +82,7 @@ def dashboard(request):
     """The bilan's tables and charts for a programme's edition or a range of years, with the
     money awarded, paid and remaining, beneficiaries by public and sex, and conventions by
     partner type and year."""
-    _readers_only(request)
+    require_perm_or_404(request, "reports.view_bilans")
     programmes = Programme.objects.order_by("name_fr")
     calls = Call.objects.select_related("programme").exclude(status=Call.Status.DRAFT)
     chosen = DashboardFilterForm(request.GET).cleaned_or_400()

@@ -4,8 +4,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -16,14 +14,9 @@ from portal.workflow import record_creation, transition
 from tests.apply_helpers import pdf_upload
 from tests.factories import ApplicationFactory, GrantFactory, MembershipFactory
 from tests.pages import page
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def _dashboard_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("grants:my_applications")).status_code == 200
-    return len(queries)
 
 
 def test_the_dashboard_lists_applications_grants_and_history_with_constant_queries(client, member):
@@ -32,7 +25,7 @@ def test_the_dashboard_lists_applications_grants_and_history_with_constant_queri
     record_creation(application)
     GrantFactory(application__association=association, reference="SUB-2026-0001")
     client.force_login(member)
-    few = _dashboard_queries(client)
+    few = page_queries(client, reverse("grants:my_applications"))
     for n in range(8):
         more = ApplicationFactory(association=association, title=f"Projet {n}")
         record_creation(more)
@@ -40,7 +33,7 @@ def test_the_dashboard_lists_applications_grants_and_history_with_constant_queri
 
     text = page(client.get(reverse("grants:my_applications")))
 
-    assert _dashboard_queries(client) == few
+    assert page_queries(client, reverse("grants:my_applications")) == few
     assert "Projet A" in text
     assert "SUB-2026-0001" in text
     assert "Soumis" in text  # the history column

@@ -6,14 +6,13 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from conventions.models import CommitteeMeeting, Convention, PartnerType
 from portal.models import User
 from tests.pages import page
+from tests.queries import page_queries
 from tests.seeded import seeded  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
@@ -171,12 +170,7 @@ def test_a_manager_reads_but_is_offered_no_change(client):
 
 
 def test_the_register_s_queries_do_not_grow_with_its_rows(staff):
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert staff.get(reverse("conventions:list")).status_code == 200
-        return len(captured)
-
-    before = queries()
+    before = page_queries(staff, reverse("conventions:list"))
     territorial = PartnerType.objects.get(code="territorial")
     Convention.objects.bulk_create(
         Convention(
@@ -189,7 +183,7 @@ def test_the_register_s_queries_do_not_grow_with_its_rows(staff):
         for n in range(30)
     )
 
-    assert queries() == before
+    assert page_queries(staff, reverse("conventions:list")) == before
 
 
 def test_a_staff_officer_records_conventions_in_the_admin_but_cannot_delete_them(client):

@@ -4,8 +4,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -20,6 +18,7 @@ from tests.factories import (
     user_with_role,
 )
 from tests.pages import page
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -134,21 +133,15 @@ def test_anonymous_users_are_sent_to_the_login_page(client, world):
         assert "/accounts/login/" in response.url
 
 
-def _workspace_queries(client, call) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("grants:workspace", args=[call.pk])).status_code == 200
-    return len(queries)
-
-
 def test_the_workspace_queries_do_not_grow_with_the_applications(client, world):
     client.force_login(world["users"]["staff"])
     call = world["call"]
-    few = _workspace_queries(client, call)
+    few = page_queries(client, reverse("grants:workspace", args=[call.pk]))
     line = call.call_domains.get()
     for n in range(15):
         ApplicationFactory(call_domain=line, status="submitted", reference=f"AAP-2026-X-1{n:04d}")
 
-    assert _workspace_queries(client, call) == few
+    assert page_queries(client, reverse("grants:workspace", args=[call.pk])) == few
 
 
 def test_the_workspace_filters_and_exports_the_filtered_list(client, world):

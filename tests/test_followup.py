@@ -25,6 +25,7 @@ from tests.factories import (
 from tests.followup_helpers import accept_report
 from tests.pages import page, visible_text
 from tests.pdftext import contains_arabic, pdf_text
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -560,22 +561,14 @@ def test_the_grants_list_filters_and_exports_what_it_shows(client, staff_user):
 
 
 def test_the_grants_list_s_queries_do_not_grow_with_the_grants(client, staff_user):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(staff_user)
 
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("grants:grants")).status_code == 200
-        return len(captured)
-
     GrantFactory()
-    few = queries()
+    few = page_queries(client, reverse("grants:grants"))
     for _ in range(15):
         GrantFactory()
 
-    assert queries() == few
+    assert page_queries(client, reverse("grants:grants")) == few
 
 
 def test_an_expense_may_wait_for_its_receipt(grant, staff_user):

@@ -5,8 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,14 +16,9 @@ from tests.factories import (
     RequiredDocumentFactory,
 )
 from tests.pages import page
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(client, url, params=None) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params or {}).status_code == 200
-    return len(queries)
 
 
 def test_the_calls_list_sorts_open_upcoming_and_closed_calls(client):
@@ -64,11 +57,11 @@ def test_the_calls_list_filters_by_programme_and_domain(client):
 
 def test_the_calls_lists_queries_do_not_grow_with_the_number_of_calls(client):
     CallDomainFactory()
-    few = _queries(client, reverse("calls:list"))
+    few = page_queries(client, reverse("calls:list"))
     for _ in range(12):
         CallDomainFactory()
 
-    assert _queries(client, reverse("calls:list")) == few
+    assert page_queries(client, reverse("calls:list")) == few
 
 
 def test_a_calls_page_shows_what_an_association_needs_to_apply(client):

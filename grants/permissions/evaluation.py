@@ -8,16 +8,11 @@
 """
 
 import rules
-from django.http import Http404
 
+from portal.permissions import require_perm_or_404 as require  # noqa: F401  (for the views)
 from portal.roles import is_committee_member, is_manager, is_reviewer, is_staff_officer
 
 rules.add_perm("grants.run_evaluation", is_staff_officer)
 rules.add_perm("grants.view_evaluation", is_staff_officer | is_manager | is_committee_member)
 rules.add_perm("grants.decide", is_committee_member | is_staff_officer)
 rules.add_perm("grants.review", is_reviewer)
-
-
-def require(request, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise Http404

@@ -3,10 +3,10 @@ nothing; an association's members see their own grants and send their reports; r
 committee members see none."""
 
 import rules
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from grants.models import Grant
+from portal.permissions import require_perm_or_404 as require  # noqa: F401  (for the views)
 from portal.roles import is_ministry_reader, is_staff_officer
 
 rules.add_perm("grants.run_followup", is_staff_officer)
@@ -25,8 +25,3 @@ def readable_grant(request, pk) -> Grant:
     return get_object_or_404(
         grants, pk=pk, application__association__memberships__user=request.user
     )
-
-
-def require(request, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise Http404

@@ -302,8 +302,7 @@ def visit(request, pk):
 @require_GET
 def visit_file(request, pk, file_pk):
     grant = readable_grant(request, pk)
-    if not request.user.has_perm("grants.view_followup"):
-        raise Http404
+    require(request, "grants.view_followup")
     document = get_object_or_404(FieldVisitFile, pk=file_pk, visit__grant=grant)
     return serve_file(
         document.file,
