@@ -47,10 +47,15 @@ test: install-dev messages
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --check
+	$(BIN)/djlint templates --lint
 
+## fmt: ruff fixes and formats the Python, djlint the templates (its --reformat exits 1 when it
+## changed a file: the --check that follows then decides)
 fmt: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --quiet || $(BIN)/djlint templates --check --quiet
 
 bench: install-dev migrate
 	$(PY) -m bench
