@@ -45,6 +45,12 @@ class WorkspaceFilter(ListFilterSet):
     reviewer = django_filters.ModelChoiceFilter(
         label=_("Reviewer"), field_name="assignments__reviewer", queryset=None
     )
+    signals = django_filters.ChoiceFilter(
+        label=_("Signals"),
+        choices=[("open", _("With open signals"))],
+        empty_label=_("All"),
+        method="with_open_signals",
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=[(key, label) for key, (_order, label) in SORTS.items()],
@@ -79,6 +85,13 @@ class WorkspaceFilter(ListFilterSet):
             | Q(association__name_fr__icontains=value)
             | Q(association__name_ar__icontains=value)
         )
+
+    def with_open_signals(self, queryset, _name, value):
+        """Applications with integrity signals not dismissed (``open_signals``, annotated by
+        ``selectors.workspace_applications`` when an app provides it)."""
+        if value and "open_signals" in queryset.query.annotations:
+            return queryset.filter(open_signals__gt=0)
+        return queryset
 
     def sort_by(self, queryset, _name, value):
         return queryset.order_by(SORTS[value][0], "pk")

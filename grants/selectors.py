@@ -1,5 +1,8 @@
 """Read queries of the grants' pages, named for what they return."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Count, Prefetch, Q, Sum
 
 from calls.models import Call, CallDomain
@@ -15,6 +18,24 @@ from grants.models import (
 from grants.services.followup import condition_holds
 
 Status = Application.Status
+
+#: What the apps above ``grants`` add to each application of the staff lists, without
+#: ``grants`` importing them: name → a function returning an expression of one value per
+#: application (a subquery, so the lists keep their query counts). ``integrity`` adds
+#: ``open_signals``, the number of its signals not dismissed (its ``AppConfig.ready()``).
+APPLICATION_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
+
+
+def with_annotations(queryset):
+    """``queryset`` with every expression of ``APPLICATION_ANNOTATIONS``."""
+    return queryset.annotate(**{name: make() for name, make in APPLICATION_ANNOTATIONS.items()})
+
+
+class StateCounts(list):
+    """(state, label, number) rows, with ``flagged``: the applications with open integrity
+    signals (``None`` when no app counts them)."""
+
+    flagged: int | None = None
 
 
 def calls_with_application_counts():
@@ -35,7 +56,7 @@ def calls_with_application_counts():
 def workspace_applications(call):
     """A call's submitted applications (every state but draft), each with its number of
     reviews (conflicts of interest left out), by reference."""
-    return (
+    return with_annotations(
         Application.objects.filter(call=call)
         .exclude(status=Status.DRAFT)
         .select_related("association", "call_domain__domain", "province", "region")
@@ -50,21 +71,30 @@ def workspace_applications(call):
     )
 
 
-def workspace_counts(call) -> list[tuple[str, str, int]]:
+def workspace_counts(call) -> StateCounts:
     """(state, label, number of applications) for every state but draft, in the states'
-    order."""
-    counts = dict(
+    order; ``flagged`` counted in the same query."""
+    flagged = "open_signals" in APPLICATION_ANNOTATIONS
+    rows = (
         Application.objects.filter(call=call)
         .exclude(status=Status.DRAFT)
+        .alias(**({"open_signals": APPLICATION_ANNOTATIONS["open_signals"]()} if flagged else {}))
         .values_list("status")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id"),
+            **({"flagged": Count("id", filter=Q(open_signals__gt=0))} if flagged else {}),
+        )
         .order_by()
     )
-    return [
-        (value, label, counts.get(value, 0))
+    counts = {row[0]: row[1:] for row in rows}
+    result = StateCounts(
+        (value, label, counts.get(value, (0,))[0])
         for value, label in Status.choices
         if value != Status.DRAFT
-    ]
+    )
+    if flagged:
+        result.flagged = sum(row[1] for row in counts.values())
+    return result
 
 
 def funded_grants():
@@ -110,9 +140,11 @@ def ranking_by_domain(call) -> list[CallDomain]:
     amounts and ``ranked``: its applications reviewed or decided, those that pass the grid
     first, then by score, each with its association and decision."""
     ranked = (
-        Application.objects.filter(
-            call=call,
-            status__in=[Status.REVIEWED, Status.APPROVED, Status.WAITLISTED, Status.REJECTED],
+        with_annotations(
+            Application.objects.filter(
+                call=call,
+                status__in=[Status.REVIEWED, Status.APPROVED, Status.WAITLISTED, Status.REJECTED],
+            )
         )
         .select_related("association")
         .prefetch_related(Prefetch("decision", Decision.objects.all()))

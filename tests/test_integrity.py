@@ -27,6 +27,7 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
 )
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -498,3 +499,69 @@ def test_an_association_never_sees_signals(client, near_duplicate):
             == 404
         )
     assert Signal.objects.get(pk=signal.pk).status == Signal.Status.OPEN
+
+
+# --- the workspace and the ranking -------------------------------------------------------------
+
+
+def flagged_applications(call_domain, count, **kwargs):
+    """``count`` applications each with a signal (a RIB shared with another association)."""
+    found = []
+    for _ in range(count):
+        rib = unique_rib()
+        application = submitted(call_domain, association=AssociationFactory(rib=rib), **kwargs)
+        AssociationFactory(rib=rib)
+        compute_signals(application)
+        found.append(application)
+    return found
+
+
+def test_the_workspace_filters_and_counts_applications_with_open_signals(
+    client, staff_user, call_domain
+):
+    flagged, dismissed = flagged_applications(call_domain, 2)
+    dismiss(Signal.objects.get(application=dismissed), by=staff_user, reason="Compte fédéral.")
+    clean = submitted(call_domain)
+    client.force_login(staff_user)
+    url = reverse("grants:workspace", args=[call_domain.call_id])
+
+    everything = client.get(url).content.decode()
+    only = client.get(url, {"signals": "open"}).content.decode()
+
+    assert "1 avec signaux d'intégrité" in everything
+    assert reverse("grants:instruction", args=[clean.pk]) in everything
+    assert reverse("grants:instruction", args=[flagged.pk]) in only
+    assert reverse("grants:instruction", args=[dismissed.pk]) not in only
+    assert reverse("grants:instruction", args=[clean.pk]) not in only
+
+
+@pytest.mark.parametrize("page", ["workspace", "ranking"])
+def test_the_lists_keep_their_query_counts_with_signals(
+    client, staff_user, call_domain, page, settings
+):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client.force_login(staff_user)
+    url = reverse(f"grants:{page}", args=[call_domain.call_id])
+    status = Application.Status.REVIEWED
+    flagged_applications(call_domain, 1, status=status)
+    few = page_queries(client, url)
+
+    flagged_applications(call_domain, 3, status=status)
+    submitted(call_domain, status=status)
+
+    assert page_queries(client, url) == few
+
+
+def test_the_ranking_marks_rows_with_open_signals(client, committee_member, call_domain):
+    (flagged,) = flagged_applications(call_domain, 1, status=Application.Status.REVIEWED)
+    clean = submitted(call_domain, status=Application.Status.REVIEWED)
+    client.force_login(committee_member)
+
+    html = client.get(reverse("grants:ranking", args=[call_domain.call_id])).content.decode()
+
+    rows = {
+        a.pk: html.split(reverse("grants:instruction", args=[a.pk]), 1)[1][:800]
+        for a in (flagged, clean)
+    }
+    assert "1 signaux d'intégrité à examiner" in rows[flagged.pk]
+    assert "integrity-mark" not in rows[clean.pk]
