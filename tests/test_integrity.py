@@ -565,3 +565,49 @@ def test_the_ranking_marks_rows_with_open_signals(client, committee_member, call
     }
     assert "1 signaux d'intégrité à examiner" in rows[flagged.pk]
     assert "integrity-mark" not in rows[clean.pk]
+
+
+# --- the minutes -------------------------------------------------------------------------------
+
+
+def test_the_minutes_list_the_signals_kept_for_approved_applications(
+    call_domain, staff_user, committee_member
+):
+    from grants.minutes import minutes_pdf
+    from grants.models import CommitteeMinutes
+    from grants.services.evaluation import decide
+    from tests.pdftext import pdf_text
+
+    reviewed = {"status": Application.Status.REVIEWED, "score": Decimal("80")}
+    approved, other_kept, rejected = flagged_applications(call_domain, 3, **reviewed)
+    dismissed_one = flagged_applications(call_domain, 1, **reviewed)[0]
+    for application, ref in zip(
+        (approved, other_kept, rejected, dismissed_one),
+        ("A-001", "A-002", "A-003", "A-004"),
+        strict=True,
+    ):
+        Application.objects.filter(pk=application.pk).update(reference=ref, passes_grid=True)
+        application.refresh_from_db()
+    keep(Signal.objects.get(application=approved), by=staff_user, reason="RIB à vérifier.")
+    keep(Signal.objects.get(application=rejected), by=staff_user, reason="Rejet motivé.")
+    dismiss(Signal.objects.get(application=dismissed_one), by=staff_user, reason="Sans objet.")
+    for application, outcome in (
+        (approved, "approved"),
+        (other_kept, "approved"),  # its signal is open, not kept
+        (rejected, "rejected"),
+        (dismissed_one, "approved"),
+    ):
+        decide(
+            application, outcome=outcome, amount=Decimal("1000"), reason="x", by=committee_member
+        )
+
+    text = pdf_text(minutes_pdf(CommitteeMinutes.objects.get(call=call_domain.call)))
+
+    assert "Signaux d'intégrité retenus pour les candidatures approuvées" in text
+    assert "RIB à vérifier." in text
+    assert "Rejet motivé." not in text
+    assert "Sans objet." not in text
+    listed = text.split("Signaux d'intégrité retenus")[1]
+    assert "A-001" in listed
+    assert "A-002" not in listed
+    assert "A-004" not in listed

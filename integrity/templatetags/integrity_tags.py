@@ -4,6 +4,7 @@
 from django import template
 from django.contrib.contenttypes.models import ContentType
 
+from grants.models import Decision
 from integrity.diff import side_by_side
 from integrity.models import Signal
 from portal.models import StatusChange
@@ -58,11 +59,14 @@ def integrity_signals(context, application):
 
 
 @register.inclusion_tag("integrity/_minutes_signals.html")
-def kept_signals(decisions):
-    """For the minutes: the signals kept for the approved applications of ``decisions``."""
-    ids = [d.application_id for d in decisions]
+def kept_signals(minutes):
+    """For the minutes: the signals kept for the applications ``minutes`` approve, each with
+    the reason staff gave."""
+    approved = Decision.objects.filter(minutes=minutes, outcome=Decision.Outcome.APPROVED)
     signals = signals_with_history(
-        Signal.objects.filter(application__in=ids, status=Signal.Status.KEPT)
+        Signal.objects.filter(
+            application__in=approved.values("application"), status=Signal.Status.KEPT
+        )
         .select_related("application")
         .order_by("application__reference", "kind", "key")
     )
