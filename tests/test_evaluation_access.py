@@ -286,3 +286,26 @@ def test_the_declaration_page_asks_for_the_ticked_box_then_opens_the_application
     assert assignment.status == "in_progress"
     assert assignment.no_conflict_declared_at is not None
     assert "AAP-2026-X-00001" in page(client.get(url))
+
+
+def test_the_reviewer_s_page_sends_a_conflict_to_the_list_and_no_conflict_to_the_grid(
+    client, world
+):
+    reviewer = world["users"]["reviewer_assigned"]
+    other = services.assign(
+        world["application"], user_with_role(Role.REVIEWER), by=world["users"]["staff"]
+    )
+    declared = reverse("grants:review", args=[world["assignment"].pk])
+    client.force_login(reviewer)
+
+    no_conflict = client.post(declared, {"action": "no_conflict", "declaration": "no_conflict"})
+    grid = page(client.get(declared))
+    client.force_login(other.reviewer)
+    conflict = client.post(
+        reverse("grants:review", args=[other.pk]), {"action": "conflict", "reason": "Trésorier."}
+    )
+
+    assert no_conflict.url == declared
+    assert "Grille d'évaluation" in grid
+    assert "Déclaration d'intérêts" not in grid
+    assert conflict.url == reverse("grants:my_reviews")

@@ -45,7 +45,7 @@ def test_a_report_in_corrections_past_its_due_date_is_overdue_everywhere(
 
     assert list(GrantReport.objects.overdue(today)) == [report]
     due = f"{report.due_on:%d/%m/%Y}"
-    assert "Rapports en retard1 Rapports en retardSUB-2026-COR-00001 — Rapport" in listing
+    assert "Rapports en retard 1 Rapports en retard SUB-2026-COR-00001 — Rapport" in listing
     assert f"Rapport intermédiaire — attendu pour le {due} en retardCorrections demandées" in detail
     assert tasks["Rapports en retard"] == 1
     assert reminded == 1
@@ -61,7 +61,7 @@ def test_sixty_overdue_reports_count_as_sixty(client, staff_user):
     tasks = {str(task.label): task.count for task in staff_tasks()}
 
     assert GrantReport.objects.overdue(timezone.localdate()).count() == 60
-    assert "Rapports en retard60 " in listing
+    assert "Rapports en retard 60 " in listing
     assert listing.count(" — Rapport intermédiaire — attendu pour le ") == 50
     assert "Et 10 autres rapports en retard." in listing
     assert tasks["Rapports en retard"] == 60
