@@ -352,9 +352,13 @@ def compute_signals(application) -> list[Signal]:
 
 
 def applications_to_watch():
-    """Sent applications not yet decided for good: those whose signals a change may alter."""
-    return Application.objects.exclude(status__in=NOT_COUNTED).exclude(
-        status__in=[Application.Status.REJECTED, Application.Status.INADMISSIBLE]
+    """Sent applications not decided for good (not rejected, inadmissible, nor already a
+    grant: the published history is never recomputed): those whose signals a change may
+    alter."""
+    return (
+        Application.objects.exclude(status__in=NOT_COUNTED)
+        .exclude(status__in=[Application.Status.REJECTED, Application.Status.INADMISSIBLE])
+        .filter(grant__isnull=True)
     )
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from associations.models import Association, Membership, Province
+from associations.validators import rib_key
 from calls.models import (
     FAQ,
     Call,
@@ -34,8 +35,11 @@ from grants import scoring
 from grants.models import (
     Application,
     ApplicationDocument,
+    Audit,
+    AuditRecommendation,
     Beneficiaries,
     BudgetLine,
+    CoFunder,
     ComplementRequest,
     Decision,
     Grant,
@@ -43,6 +47,8 @@ from grants.models import (
     Score,
 )
 from grants.services.followup import prepare_grant, sign
+from integrity.models import Signal
+from integrity.services import compute_signals, keep
 from portal.models import User
 from portal.roles import Role
 from portal.workflow import record_creation, transition
@@ -246,6 +252,18 @@ LIVE_ASSOCIATIONS = (
 )  # fmt: skip
 
 
+# Each demonstration association has its own RIB, except one that reuses another's: the
+# integrity signal "RIB shared with another association" (integrity.services.shared_rib).
+SHARED_RIB = {"DEMO-LIVE-05": "DEMO-LIVE-03"}
+
+
+def demo_rib(number: str) -> str:
+    """A valid RIB (its check key computed) of a demonstration association."""
+    number = SHARED_RIB.get(number, number)
+    first_22 = f"011780000012345678{9011 + int(number[-2:]):04d}"
+    return first_22 + rib_key(first_22)
+
+
 def live_associations(users: dict[str, User]) -> list[Association]:
     associations = []
     for number, name, name_ar, province_code, status in LIVE_ASSOCIATIONS:
@@ -263,7 +281,7 @@ def live_associations(users: dict[str, User]) -> list[Association]:
                 "email": f"{number.lower()}@demo.ma",
                 "president_name": "Présidente de démonstration",
                 "bank_name": "Banque de démonstration",
-                "rib": "011780000012345678901296",
+                "rib": demo_rib(number),
                 "is_demo": True,
             },
         )
@@ -335,15 +353,105 @@ def _result(score_sets, criteria, call):
     )
 
 
-def _build_application(*, call, association, call_domain, amount, reference, title, publics, user):
+# The project of each demonstration application (by its number in PLAN): each its own, except
+# number 8, which repeats number 2 with a few words changed — the integrity signals "project
+# nearly identical to another application" and, with the same co-funder declared by both,
+# "co-funding contradicted by another project".
+PROJECTS = {
+    1: (
+        "Maison d’écoute pour femmes",
+        "Une maison d’écoute et d’hébergement temporaire pour les femmes en détresse.",
+        "Héberger 40 femmes par an et les orienter vers un emploi.",
+        "Accueil de nuit, entretiens individuels, suivi juridique.",
+    ),
+    2: (
+        "Autonomisation économique des jeunes femmes rurales",
+        "Formation aux métiers de la transformation des produits du terroir et création de coopératives féminines dans les douars enclavés.",
+        "Former 60 jeunes femmes ; créer trois coopératives ; commercialiser l’huile d’argan et le couscous artisanal.",
+        "Cycles de formation technique, accompagnement juridique des coopératives, participation aux foires régionales.",
+    ),
+    3: (
+        "Soutien scolaire des enfants en milieu urbain",
+        "Cours de renforcement en mathématiques et en langues pour les élèves du primaire des quartiers périphériques.",
+        "Réduire le redoublement de moitié chez 150 élèves.",
+        "Séances hebdomadaires, bibliothèque mobile, rencontres avec les parents.",
+    ),
+    4: (
+        "Insertion professionnelle des personnes handicapées",
+        "Un atelier protégé de menuiserie et de reliure pour adultes en situation de handicap.",
+        "Employer 25 travailleurs ; obtenir des commandes des administrations locales.",
+        "Apprentissage encadré, adaptation des postes, démarchage commercial.",
+    ),
+    5: (
+        "Colonie de vacances inclusive",
+        "Séjours d’été au bord de la mer pour enfants de familles démunies.",
+        "Accueillir 200 enfants sur quatre sessions.",
+        "Transport, animation sportive, veillées culturelles, encadrement médical.",
+    ),
+    6: (
+        "Prévention des violences en milieu scolaire",
+        "Clubs de médiation entre pairs dans douze collèges de la région.",
+        "Former 90 médiateurs ; diminuer les incidents signalés.",
+        "Formation des élèves médiateurs, théâtre forum, guide pour enseignants.",
+    ),
+    7: (
+        "Accompagnement des personnes âgées isolées",
+        "Visites à domicile, portage de repas et téléassistance pour les aînés vivant seuls.",
+        "Suivre 120 personnes âgées ; rompre leur isolement.",
+        "Tournées de bénévoles, repas chauds, boîtiers d’alerte, sorties collectives.",
+    ),
+    8: (
+        "Autonomisation économique des jeunes femmes du monde rural",
+        "Formation aux métiers de la transformation des produits du terroir et création de coopératives féminines dans les douars enclavés.",
+        "Former 60 jeunes femmes ; créer trois coopératives ; commercialiser l’huile d’argan et le couscous traditionnel.",
+        "Cycles de formation technique, accompagnement juridique des coopératives, participation aux foires régionales.",
+    ),
+    9: (
+        "Protection des enfants en situation de rue",
+        "Un centre de jour offrant repas, douche et suivi éducatif aux enfants des rues.",
+        "Réinsérer 50 enfants dans leur famille ou à l’école.",
+        "Maraudes nocturnes, centre d’accueil, médiation familiale.",
+    ),
+    10: (
+        "Alphabétisation fonctionnelle des adultes",
+        "Classes d’alphabétisation en darija et en amazighe adossées aux mosquées et aux foyers féminins.",
+        "Alphabétiser 300 adultes en deux ans.",
+        "Cours du soir, manuels bilingues, certification des acquis.",
+    ),
+    11: (
+        "Sport et santé pour les jeunes des quartiers",
+        "Tournois de football et ateliers de nutrition pour adolescents.",
+        "Mobiliser 400 jeunes ; sensibiliser à l’hygiène de vie.",
+        "Championnat inter-quartiers, bilans de santé, cuisine pédagogique.",
+    ),
+    12: (
+        "Réinsertion des enfants en rupture familiale",
+        "Hébergement éducatif et formation professionnelle des adolescents sortis de la rue.",
+        "Former 30 adolescents à un métier et les loger un an.",
+        "Foyer éducatif, stages en entreprise, soutien psychologique.",
+    ),
+}
+# The co-funder the two near-identical projects (2 and 8) both declare.
+SHARED_COFUNDER = "Fondation Drosos"
+
+
+def _build_application(
+    *, call, association, call_domain, amount, reference, title, publics, user, project=None
+):
+    subject, summary, objectives, activities = project or (
+        "",
+        "Projet de démonstration : accompagnement de proximité, écoute et orientation.",
+        "Améliorer l’accès des bénéficiaires aux services sociaux de proximité.",
+        "Permanences d’écoute, ateliers, orientation vers les services publics.",
+    )
     application = Application.objects.create(
         call=call,
         call_domain=call_domain,
         association=association,
-        title=title,
-        summary="Projet de démonstration : accompagnement de proximité, écoute et orientation.",
-        objectives="Améliorer l’accès des bénéficiaires aux services sociaux de proximité.",
-        activities="Permanences d’écoute, ateliers, orientation vers les services publics.",
+        title=f"{title} — {subject}" if subject else title,
+        summary=summary,
+        objectives=objectives,
+        activities=activities,
         duration_months=12,
         region=association.region,
         province=association.province,
@@ -410,10 +518,18 @@ def live_applications(call: Call, associations, users) -> int:  # noqa: PLR0912
             call_domain=call_domains[code],
             amount=Decimal(amount),
             reference=reference,
-            title=f"Projet de démonstration {index:02d} — {call_domains[code].domain.name_fr}",
+            title=f"Projet de démonstration {index:02d}",
             publics=publics,
             user=author,
+            project=PROJECTS.get(index),
         )
+        if index in (2, 8):
+            CoFunder.objects.create(
+                application=application,
+                name=SHARED_COFUNDER,
+                amount=Decimal("15000.00"),
+                confirmed=True,
+            )
         for step in PATHS[state]:
             updates = {}
             by = staff
@@ -508,10 +624,73 @@ def _grant_for(application: Application, call: Call, staff: User, *, active: boo
     return grant
 
 
+def integrity_cases(call: Call, associations, users) -> int:
+    """One case of each integrity signal in the demonstration call (the shared RIB and the
+    near-identical projects are in the associations and the applications above): a person in
+    the bureau of two applicant associations, and an open audit recommendation on the signed
+    grant of the demo president's association; then the signals are computed, one kept by
+    staff with a reason. Returns the number of signals."""
+    staff = users["staff@demo.ma"]
+    person, created = User.objects.get_or_create(
+        email="bureau.double@demo.ma", defaults={"first_name": "Karim", "last_name": "Bennani"}
+    )
+    if created:
+        person.set_unusable_password()
+        person.save()
+    for association, role in (
+        (associations[1], Membership.Role.TREASURER),
+        (associations[3], Membership.Role.SECRETARY),
+    ):
+        Membership.objects.get_or_create(
+            user=person, association=association, defaults={"role": role}
+        )
+    signed = Grant.objects.filter(
+        application__call=call, application__association=associations[0], status=Grant.Status.ACTIVE
+    ).first()
+    if signed and not Audit.objects.filter(grant=signed).exists():
+        audit = Audit.objects.create(
+            grant=signed,
+            kind=Audit.Kind.INTERNAL,
+            auditor="Inspection générale du ministère",
+            started_on=timezone.localdate(),
+            findings="Pièces justificatives des dépenses incomplètes.",
+        )
+        record_creation(audit, by=staff)
+        recommendation = AuditRecommendation.objects.create(
+            audit=audit,
+            text="Produire les factures des ateliers et tenir un registre des dépenses.",
+            due_on=timezone.localdate() + dt.timedelta(days=30),
+        )
+        record_creation(recommendation, by=staff)
+    count = 0
+    for application in call.applications.exclude(status__in=[S.DRAFT, S.WITHDRAWN]).order_by("pk"):
+        count += len(compute_signals(application))
+    already = Signal.objects.filter(application__call=call, status=Signal.Status.KEPT)
+    kept = (
+        None
+        if already.exists()
+        else (
+            Signal.objects.filter(
+                application__call=call, kind=Signal.Kind.SHARED_RIB, status=Signal.Status.OPEN
+            )
+            .order_by("pk")
+            .first()
+        )
+    )
+    if kept:
+        keep(
+            kept,
+            by=staff,
+            reason="RIB identique à vérifier auprès de la banque avant toute décision.",
+        )
+    return count
+
+
 @transaction.atomic
 def load_demo() -> dict:
     users = demo_users()
     call = open_call()
     associations = live_associations(users)
     created = live_applications(call, associations, users)
-    return {"users": users, "call": call, "applications": created}
+    signals = integrity_cases(call, associations, users)
+    return {"users": users, "call": call, "applications": created, "signals": signals}
