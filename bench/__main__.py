@@ -35,6 +35,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1, help="times 300 applications per call")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="", help="the scenarios whose name contains this")
     args = parser.parse_args()
     _configure()
 
@@ -46,6 +47,8 @@ def main() -> int:
     context = prepare(scale=args.scale)
     print(f"{'scenario':<44} {'median ms':>10} {'queries':>8}")
     for name, run in SCENARIOS:
+        if args.only not in name:
+            continue
         timings, queries = [], None
         for _ in range(args.repeat):
             started = time.perf_counter()

@@ -31,6 +31,7 @@ class Context:
     manager: Client
     staff: Client
     anonymous: Client
+    searched: Application | None = None  # the near-duplicate search's application
 
 
 def prepare(*, scale: int) -> Context:
@@ -116,6 +117,113 @@ def conventions_register(context: Context) -> int:
     return _counted(lambda: context.manager.get(reverse("conventions:list")))
 
 
+#: The near-duplicate search compares one application's text with this many others.
+PROJECT_TEXTS = 20_000
+WORDS = [
+    "accompagnement",
+    "écoute",
+    "orientation",
+    "femmes",
+    "enfants",
+    "jeunes",
+    "rural",
+    "urbain",
+    "formation",
+    "insertion",
+    "coopérative",
+    "artisanat",
+    "alphabétisation",
+    "handicap",
+    "santé",
+    "prévention",
+    "violence",
+    "scolaire",
+    "sport",
+    "culture",
+    "hébergement",
+    "nutrition",
+    "emploi",
+    "douar",
+    "quartier",
+    "province",
+    "commune",
+    "région",
+    "bénévoles",
+    "ateliers",
+    "permanences",
+    "sensibilisation",
+    "médiation",
+    "juridique",
+    "psychologique",
+    "économique",
+    "autonomisation",
+    "solidarité",
+    "famille",
+    "personnes",
+    "âgées",
+    "migrants",
+    "réfugiés",
+    "protection",
+    "droits",
+    "éducation",
+    "soutien",
+    "colonie",
+    "vacances",
+    "centre",
+    "accueil",
+    "suivi",
+    "réinsertion",
+    "apprentissage",
+    "métiers",
+]
+
+
+def _project_texts(context: Context) -> Application:
+    """Fill the near-duplicate search's table up to ``PROJECT_TEXTS`` texts (random project
+    texts of 60 words from the same vocabulary, in bulk), and return the application searched
+    for: an application of the open call with a text of its own."""
+    import random
+
+    from integrity.models import ProjectText
+    from integrity.similarity import store_missing_texts, store_texts
+
+    rng = random.Random(14)  # noqa: S311  (the same texts on every run, not a secret)
+    missing = PROJECT_TEXTS - ProjectText.objects.count()
+    if missing > 0:
+        model = Application.objects.filter(call=context.call).exclude(status="draft").first()
+        rows = []
+        for _ in range(missing):
+            text = [" ".join(rng.choices(WORDS, k=n)) for n in (8, 20, 12, 20)]
+            rows.append(
+                Application(
+                    call=context.call,
+                    call_domain_id=model.call_domain_id,
+                    association_id=model.association_id,
+                    title=text[0][:255],
+                    summary=text[1],
+                    objectives=text[2],
+                    activities=text[3],
+                    status=Application.Status.REJECTED,
+                )
+            )
+        Application.objects.bulk_create(rows, batch_size=2000)
+        store_missing_texts()
+    searched = Application.objects.filter(call=context.call, reference__isnull=False).first()
+    store_texts([searched])
+    return searched
+
+
+def near_duplicate_search(context: Context) -> int:
+    """The near-duplicate search of integrity signals for one application among 20 000
+    (``similar_matches``: pg_trgm's index on PostgreSQL; the same call's texts compared in
+    Python elsewhere). Target: at most 1 s on PostgreSQL."""
+    from integrity.services import similar_matches
+
+    if context.searched is None:
+        context.searched = _project_texts(context)
+    return _counted(lambda: similar_matches(context.searched))
+
+
 SCENARIOS: list[tuple[str, Callable[[Context], int]]] = [
     ("home page", home),
     ("public statistics page", public_statistics),
@@ -128,4 +236,5 @@ SCENARIOS: list[tuple[str, Callable[[Context], int]]] = [
     ("ranking of the open call", evaluation_ranking),
     ("funded projects", funded_projects),
     ("conventions register", conventions_register),
+    ("near-duplicate search, 1 application among 20 000", near_duplicate_search),
 ]

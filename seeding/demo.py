@@ -663,7 +663,9 @@ def integrity_cases(call: Call, associations, users) -> int:
         )
         record_creation(recommendation, by=staff)
     count = 0
-    for application in call.applications.exclude(status__in=[S.DRAFT, S.WITHDRAWN]).order_by("pk"):
+    # the demonstration's own applications (those of PLAN, numbered), not rows added later
+    sent = call.applications.exclude(status__in=[S.DRAFT, S.WITHDRAWN]).exclude(reference=None)
+    for application in sent.order_by("pk"):
         count += len(compute_signals(application))
     already = Signal.objects.filter(application__call=call, status=Signal.Status.KEPT)
     kept = (

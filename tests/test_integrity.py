@@ -611,3 +611,28 @@ def test_the_minutes_list_the_signals_kept_for_approved_applications(
     assert "A-001" in listed
     assert "A-002" not in listed
     assert "A-004" not in listed
+
+
+def test_on_postgresql_the_search_reads_the_trigram_index(call_domain):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): pg_trgm's index")
+    before = submitted(earlier(call_domain, 2024), **PROJECT)
+    application = submitted(call_domain, **NEAR)
+    similarity.store_missing_texts()
+
+    def scans() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT idx_scan FROM pg_stat_xact_user_indexes "
+                "WHERE indexrelname = 'integrity_text_trgm'"
+            )
+            return cursor.fetchone()[0]
+
+    used = scans()
+    matches = similarity.similar_applications(application, Application.objects.all())
+
+    # itself first (1.0), then the earlier project
+    assert [m.application_id for m in matches] == [application.pk, before.pk]
+    assert scans() == used + 1
