@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from associations.models import Association, Membership
 from grants.models import Application, AuditRecommendation, Grant, GrantReport
 from integrity import similarity as text_similarity
-from integrity.models import Signal
+from integrity.models import ProjectText, Signal
 from portal.workflow import record_creation, transition
 
 Kind = Signal.Kind
@@ -377,3 +377,10 @@ def dismiss(signal, *, by, reason: str) -> None:
     if not reason or not reason.strip():
         raise SignalError(_("Say why the signal is dismissed: it stays on record."))
     transition(signal, Signal.Status.DISMISSED, by=by, reason=reason.strip())
+
+
+def forget_project_text(application) -> None:
+    """An application anonymised (``privacy``): its compared text, and the signals whose
+    evidence quotes it (on it, or on another application about it), are deleted."""
+    ProjectText.objects.filter(application=application).delete()
+    Signal.objects.filter(Q(application=application) | Q(related_application=application)).delete()

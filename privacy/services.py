@@ -46,6 +46,7 @@ from grants.models import (
     ReportExpense,
     Tranche,
 )
+from integrity.services import forget_project_text
 from portal.models import StatusChange, User
 from portal.workflow import transition
 from privacy.models import Consent, ErasureRequest, RetentionRecord
@@ -228,6 +229,8 @@ def anonymise_application(
         Application.objects.filter(pk=application.pk).update(
             created_by=None, summary="", objectives="", activities=""
         )
+        # the copies of its project text kept by the integrity signals (texts compared, evidence)
+        forget_project_text(application)
         for submission in ApplicationSubmission.objects.filter(application=application):
             content = dict(submission.snapshot or {})
             project = dict(content.get("project") or {})

@@ -634,3 +634,20 @@ def test_on_postgresql_the_search_reads_the_trigram_index(call_domain):
     # itself first (1.0), then the earlier project
     assert [m.application_id for m in matches] == [application.pk, before.pk]
     assert scans() == used + 1
+
+
+def test_an_anonymised_application_leaves_no_copy_of_its_text(call_domain):
+    from integrity.models import ProjectText
+    from privacy.services import anonymise_application
+
+    before = submitted(earlier(call_domain, 2024), **PROJECT)
+    application = submitted(call_domain, **NEAR)
+    compute_signals(application)
+    assert Signal.objects.get(application=application).related_application == before
+
+    anonymise_application(before, rule="unfunded_application")
+
+    assert not ProjectText.objects.filter(application=before).exists()
+    assert not Signal.objects.filter(related_application=before).exists()
+    compute_signals(application)
+    assert kinds(application) == []
