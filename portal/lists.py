@@ -163,9 +163,7 @@ def render_list(
             fmt=fmt,
             rows=exported.count() if isinstance(exported, QuerySet) else len(exported),
             filters={
-                key: value
-                for key, value in filterset.chosen.items()
-                if value and key != "export"
+                key: value for key, value in filterset.chosen.items() if value and key != "export"
             },
         )
         return export_response(filename, columns, exported, fmt=fmt)
