@@ -110,11 +110,16 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # logs and answers as an empty cache while Redis is down (portal/cache.py)
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
     }
+    # Sessions read from the cache, written to the database too: they survive a Redis
+    # restart and work while it is down.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
