@@ -39,3 +39,17 @@ def test_the_demo_staff_see_them(client):
 
     assert "Cofinancement contredit par un autre projet" in html
     assert "Fondation Drosos" in html
+
+
+def test_the_admin_lists_them_read_only(client):
+    from portal.models import User
+
+    client.force_login(User.objects.get(email="admin@demo.ma"))
+
+    listing = client.get(reverse("admin:integrity_signal_changelist"))
+    detail = client.get(reverse("admin:integrity_signal_change", args=[_demo_signals().first().pk]))
+
+    assert listing.status_code == 200
+    assert "Cofinancement contredit par un autre projet" in listing.content.decode()
+    assert detail.status_code == 200
+    assert client.get(reverse("admin:integrity_signal_add")).status_code == 403
