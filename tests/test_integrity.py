@@ -651,3 +651,18 @@ def test_an_anonymised_application_leaves_no_copy_of_its_text(call_domain):
     assert not Signal.objects.filter(related_application=before).exists()
     compute_signals(application)
     assert kinds(application) == []
+
+
+def test_a_membership_added_recomputes_the_signals(call_domain, django_capture_on_commit_callbacks):
+    person = UserFactory()
+    application = submitted(call_domain)
+    MembershipFactory(user=person, association=application.association, role="president")
+    rival = submitted(CallDomainFactory(call=call_domain.call))
+    compute_signals(application)
+    assert kinds(application) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        MembershipFactory(user=person, association=rival.association, role="treasurer")
+
+    assert [k for k, _key in kinds(application)] == ["shared_person"]
+    assert [k for k, _key in kinds(rival)] == ["shared_person"]
