@@ -10,10 +10,33 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from calls.models import Call, Programme
 from grants.models import Beneficiaries
 from portal.i18n import pick
 from portal.money import quantize
+from reports.models import ReportJob
 from reports.statistics import ZERO, funded_grants
+
+
+def bilan_jobs_with_scope():
+    """Bilan jobs with their programme and call (1 query), newest first."""
+    return ReportJob.objects.select_related("programme", "call")
+
+
+def bilan_jobs():
+    """Every bilan job, newest first, with its programme, call and requester: the history the
+    bilans page paginates (nothing cut)."""
+    return ReportJob.objects.select_related("programme", "call", "requested_by")
+
+
+def programmes():
+    """The programmes, by French name: the dashboard's choices."""
+    return Programme.objects.order_by("name_fr")
+
+
+def published_calls():
+    """The calls other than drafts, with their programme: the dashboard's editions."""
+    return Call.objects.select_related("programme").exclude(status=Call.Status.DRAFT)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from calls.models import Call, Programme
 from portal.files import serve_file
 from portal.filters import FilterForm, TextField, YearField
+from portal.lists import PER_PAGE
 from portal.permissions import require_perm_or_404
 from reports import opendata, published, selectors, statistics
 from reports.bilan import build_bilan
@@ -40,13 +42,17 @@ def bilans(request):
         if reused:
             messages.info(request, _("The data has not changed: here is the same bilan."))
         return redirect("reports:job", pk=job.pk)
-    jobs = ReportJob.objects.select_related("programme", "call", "requested_by")[:50]
-    return render(request, "reports/bilans.html", {"form": form, "jobs": jobs})
+    page = Paginator(selectors.bilan_jobs(), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/bilans.html",
+        {"form": form, "jobs": page.object_list, "page": page, "query": ""},
+    )
 
 
 def _job(request, pk):
     require_perm_or_404(request, "reports.view_bilans")
-    return get_object_or_404(ReportJob.objects.select_related("programme", "call"), pk=pk)
+    return get_object_or_404(selectors.bilan_jobs_with_scope(), pk=pk)
 
 
 @login_required
@@ -83,8 +89,8 @@ def dashboard(request):
     money awarded, paid and remaining, beneficiaries by public and sex, and conventions by
     partner type and year."""
     require_perm_or_404(request, "reports.view_bilans")
-    programmes = Programme.objects.order_by("name_fr")
-    calls = Call.objects.select_related("programme").exclude(status=Call.Status.DRAFT)
+    programmes = selectors.programmes()
+    calls = selectors.published_calls()
     chosen = DashboardFilterForm(request.GET).cleaned_or_400()
     programme = chosen["programme"] or "migrants-refugies"
     edition = chosen["edition"]

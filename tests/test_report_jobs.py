@@ -260,3 +260,22 @@ def test_the_dashboard_counts_institutional_conventions_by_partner_type_and_year
     ]
     assert numbers[-1] == 80
     assert "Collectivités territoriales" in table
+
+
+def test_the_bilan_history_is_paginated_not_cut(client, manager):
+    ReportJob.objects.all().delete()
+    programme = Programme.objects.get(code="migrants-refugies")
+    jobs = ReportJobFactory.create_batch(60, programme=programme, year_from=2016, year_to=2017)
+    client.force_login(manager)
+
+    def shown(page):
+        content = client.get(reverse("reports:bilans"), {"page": page}).content.decode()
+        return {
+            job.pk for job in jobs if f'href="{reverse("reports:job", args=[job.pk])}"' in content
+        }
+
+    first, second = shown(1), shown(2)
+
+    assert (len(first), len(second)) == (50, 10)
+    assert first | second == {job.pk for job in jobs}
+    assert "page=2" in client.get(reverse("reports:bilans")).content.decode()
