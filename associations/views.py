@@ -10,14 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from associations import services
+from associations import selectors, services
 from associations.forms import (
     AssociationDocumentForm,
     AssociationForm,
@@ -27,10 +26,7 @@ from associations.forms import (
 from associations.models import (
     Association,
     AssociationDocument,
-    Commune,
-    Invitation,
     Membership,
-    Province,
 )
 from portal.files import serve_file
 from portal.filters import IdField
@@ -42,7 +38,7 @@ from portal.workflow import IllegalTransition, StaleState, history
 
 def membership_or_404(request, pk) -> Membership:
     return get_object_or_404(
-        Membership.objects.select_related("association"),
+        selectors.memberships_with_association(),
         association_id=pk,
         user=request.user,
     )
@@ -58,14 +54,8 @@ def managed_association(request, pk) -> Association:
 @login_required
 @require_GET
 def mine(request):
-    memberships = (
-        Membership.objects.filter(user=request.user)
-        .select_related("association", "association__region", "association__province")
-        .order_by("association__name_fr")
-    )
-    invitations = Invitation.objects.filter(
-        email__iexact=request.user.email, accepted_at__isnull=True
-    ).select_related("association")
+    memberships = selectors.memberships_of(request.user)
+    invitations = selectors.pending_invitations_for(request.user)
     return render(
         request,
         "associations/mine.html",
@@ -119,9 +109,9 @@ def detail(request, pk):
             "association": association,
             "membership": membership,
             "manages": manages,
-            "documents": association.documents.select_related("uploaded_by"),
-            "members": association.memberships.select_related("user").order_by("role"),
-            "invitations": association.invitations.filter(accepted_at__isnull=True),
+            "documents": selectors.association_documents(association),
+            "members": selectors.association_members(association),
+            "invitations": selectors.association_pending_invitations(association),
             "history": history(association),
             "today": timezone.localdate(),
             "document_form": AssociationDocumentForm(),
@@ -230,9 +220,7 @@ def invite(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def accept(request, token):
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("association"), token=token, accepted_at__isnull=True
-    )
+    invitation = get_object_or_404(selectors.open_invitations(), token=token)
     if invitation.email.lower() != request.user.email.lower():
         raise Http404
     if request.method == "POST":
@@ -257,7 +245,7 @@ def provinces(request):
     """Options of the province list for a region (the cascade, fetched by htmx)."""
     lookup = LookupForm(request.GET)
     region = lookup.cleaned_data.get("region") if lookup.is_valid() else None
-    options = Province.objects.filter(region_id=region) if region else Province.objects.none()
+    options = selectors.provinces_of(region)
     return render(request, "associations/_options.html", {"options": options})
 
 
@@ -265,7 +253,7 @@ def provinces(request):
 def communes(request):
     lookup = LookupForm(request.GET)
     province = lookup.cleaned_data.get("province") if lookup.is_valid() else None
-    options = Commune.objects.filter(province_id=province) if province else Commune.objects.none()
+    options = selectors.communes_of(province)
     return render(request, "associations/_options.html", {"options": options, "optional": True})
 
 
@@ -279,13 +267,8 @@ def verification_queue(request):
     status = request.GET.get("status") or Association.Status.PENDING
     if status not in Association.Status.values:
         status = Association.Status.PENDING
-    associations = (
-        Association.objects.filter(status=status)
-        .select_related("region", "province")
-        .annotate(document_count=Count("documents"))
-        .order_by("updated_at")
-    )
-    counts = dict(Association.objects.values_list("status").annotate(n=Count("id")).order_by())
+    associations = selectors.associations_to_verify(status)
+    counts = selectors.association_counts_by_status()
     return render(
         request,
         "associations/queue.html",
@@ -303,13 +286,7 @@ def verification_queue(request):
 @require_http_methods(["GET", "POST"])
 def verification(request, pk):
     require_perm_or_404(request, "associations.verify")
-    association = get_object_or_404(
-        Association.objects.select_related("region", "province", "commune").prefetch_related(
-            Prefetch("documents", AssociationDocument.objects.order_by("kind")),
-            "activity_areas",
-        ),
-        pk=pk,
-    )
+    association = get_object_or_404(selectors.associations_for_verification(), pk=pk)
     form = VerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         message = form.cleaned_data["message"].strip()
