@@ -5,7 +5,15 @@ import datetime as dt
 
 from django.db.models import Count, Prefetch
 
-from conventions.models import CommitteeMeeting, Convention, ConventionParty
+from associations.models import Region
+from conventions.models import (
+    Amendment,
+    CommitteeMeeting,
+    Convention,
+    ConventionAttachment,
+    ConventionParty,
+    PartnerType,
+)
 
 
 def ending_soon(today: dt.date, *, days: int = 90, limit: int = 20):
@@ -69,4 +77,29 @@ def register_years():
         .order_by("-year")
         .values_list("year", flat=True)
         .distinct()
+    )
+
+
+def partner_types():
+    """The partner types: the register's filter choices."""
+    return PartnerType.objects.all()
+
+
+def regions():
+    """The regions: the register's filter choices."""
+    return Region.objects.all()
+
+
+def conventions_with_details():
+    """Conventions with partner type, programme, grant, parties (with their partner's type),
+    amendments by number, meetings by date, communes (with region), target publics, regions and
+    attachments newest first: what a convention's page reads."""
+    return Convention.objects.select_related("partner_type", "programme", "grant").prefetch_related(
+        Prefetch("parties", ConventionParty.objects.select_related("partner__partner_type")),
+        Prefetch("amendments", Amendment.objects.order_by("number")),
+        Prefetch("meetings", CommitteeMeeting.objects.order_by("held_on")),
+        "partner_communes__region",
+        "target_publics",
+        "regions",
+        Prefetch("attachments", ConventionAttachment.objects.order_by("-uploaded_at")),
     )

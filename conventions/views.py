@@ -8,13 +8,11 @@ import datetime as dt
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from associations.models import Region
 from conventions import selectors
 from conventions.columns import CONVENTIONS
 from conventions.filters import ConventionFilter
@@ -23,8 +21,6 @@ from conventions.models import (
     CommitteeMeeting,
     Convention,
     ConventionAttachment,
-    ConventionParty,
-    PartnerType,
 )
 from portal.files import serve_file
 from portal.lists import render_list
@@ -49,8 +45,8 @@ def convention_list(request):
             "by_type": selectors.counts_by_partner_type(conventions),
             "kinds": Convention.Kind.choices,
             "statuses": Convention.Status.choices,
-            "partner_types": PartnerType.objects.all(),
-            "regions": Region.objects.all(),
+            "partner_types": selectors.partner_types(),
+            "regions": selectors.regions(),
             "years": selectors.register_years(),
             "can_add": request.user.is_staff
             and request.user.has_perm("conventions.add_convention"),
@@ -62,18 +58,7 @@ def convention_list(request):
 @require_GET
 def convention_detail(request, pk):
     require_perm_or_404(request, "conventions.view_register")
-    convention = get_object_or_404(
-        Convention.objects.select_related("partner_type", "programme", "grant").prefetch_related(
-            Prefetch("parties", ConventionParty.objects.select_related("partner__partner_type")),
-            Prefetch("amendments", Amendment.objects.order_by("number")),
-            Prefetch("meetings", CommitteeMeeting.objects.order_by("held_on")),
-            "partner_communes__region",
-            "target_publics",
-            "regions",
-            Prefetch("attachments", ConventionAttachment.objects.order_by("-uploaded_at")),
-        ),
-        pk=pk,
-    )
+    convention = get_object_or_404(selectors.conventions_with_details(), pk=pk)
     return render(
         request,
         "conventions/detail.html",
