@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.views.decorators.http import require_GET
 
+from audit import selectors
 from audit.columns import ENTRIES
 from audit.filters import AuditFilter, object_types
 from audit.models import AuditEntry
@@ -19,7 +20,7 @@ def entries(request):
         raise Http404
     filterset = AuditFilter(
         request.GET,
-        AuditEntry.objects.select_related("content_type").order_by("-created_at", "-id"),
+        selectors.journal(),
     )
     return render_list(
         request,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.roles import is_staff_officer
-from privacy import services
+from privacy import selectors, services
 from privacy.models import ErasureRequest
 
 
@@ -26,7 +26,7 @@ def mine(request):
         "privacy/mine.html",
         {
             "consents": user.consents.all(),
-            "requests": ErasureRequest.objects.filter(user=user),
+            "requests": selectors.erasure_requests_of(user),
             "kept": services.kept_items(user),
         },
     )
@@ -71,7 +71,7 @@ def requests(request):
     return render(
         request,
         "privacy/requests.html",
-        {"requests": ErasureRequest.objects.select_related("user", "processed_by")},
+        {"requests": selectors.erasure_requests()},
     )
 
 
@@ -79,7 +79,7 @@ def requests(request):
 @require_http_methods(["GET", "POST"])
 def request_detail(request, pk: int):
     _staff_only(request)
-    erasure = get_object_or_404(ErasureRequest.objects.select_related("user"), pk=pk)
+    erasure = get_object_or_404(selectors.erasure_requests_with_user(), pk=pk)
     if request.method == "POST":
         if erasure.status == ErasureRequest.Status.PENDING:
             services.carry_out_erasure(erasure, by=request.user)
