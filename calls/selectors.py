@@ -57,3 +57,19 @@ def call_with_details(pk: int) -> Call:
         )
         .get()
     )
+
+
+def accepting_calls(now):
+    """The calls accepting applications at ``now`` with their programme, total envelope and
+    number of domains, closing soonest first."""
+    return (
+        Call.objects.accepting(now)
+        .select_related("programme")
+        .annotate(total_envelope=Sum("call_domains__envelope"), domain_count=Count("call_domains"))
+        .order_by("closes_at")
+    )
+
+
+def upcoming_call_count(now) -> int:
+    """How many calls open after ``now`` (1 query)."""
+    return Call.objects.upcoming(now).count()
