@@ -46,6 +46,14 @@ def compute_person_signals(user_id: int) -> int:
     return _recompute(applications_to_watch().filter(association__memberships__user_id=user_id))
 
 
+@shared_task(acks_late=True)
+def compute_association_signals(association_id: int) -> int:
+    """After one of the association's grants, reports or audits changed: its applications."""
+    from integrity.services import applications_to_watch
+
+    return _recompute(applications_to_watch().filter(association_id=association_id))
+
+
 @shared_task
 def recompute_all_signals() -> int:
     """Every night: what time changes (reports become overdue) and what no event announces."""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import Application, AuditRecommendation, CoFunder, Grant
+from grants.services import followup as followup_services
 from integrity import similarity
 from integrity.models import Signal
 from integrity.services import SignalError, compute_signals, dismiss, keep
@@ -402,6 +403,33 @@ def test_a_rib_change_recomputes_the_signals(call_domain, django_capture_on_comm
         other.save()
 
     assert kinds(application) == [("shared_rib", str(other.pk))]
+
+
+def test_suspending_an_earlier_grant_recomputes_the_signals(
+    call_domain, staff_user, django_capture_on_commit_callbacks
+):
+    application = submitted(call_domain, **PROJECT)
+    grant = earlier_grant(application.association, status=Grant.Status.ACTIVE)
+    compute_signals(application)
+    assert kinds(application) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        followup_services.suspend(grant, reason="Audit en cours", by=staff_user)
+
+    assert kinds(application) == [("unfinished_obligations", f"suspended:{grant.pk}")]
+
+
+def test_a_recommendation_made_on_an_earlier_grant_recomputes_the_signals(
+    call_domain, django_capture_on_commit_callbacks
+):
+    application = submitted(call_domain, **PROJECT)
+    grant = earlier_grant(application.association, status=Grant.Status.ACTIVE)
+    compute_signals(application)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recommendation = AuditRecommendationFactory(audit__grant=grant)
+
+    assert kinds(application) == [("unfinished_obligations", f"recommendation:{recommendation.pk}")]
 
 
 def test_the_nightly_job_finds_reports_become_overdue(call_domain):
