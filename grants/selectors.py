@@ -3,12 +3,18 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, Sum
 
-from calls.models import Call, CallDomain
+from associations.models import Association, Membership, Region
+from calls.models import Call, CallDomain, Programme
 from grants.models import (
     Application,
+    ApplicationDocument,
+    ApplicationSubmission,
     CommitteeMinutes,
+    ComplementFile,
+    ComplementRequest,
     Decision,
     Grant,
     GrantReport,
@@ -16,6 +22,7 @@ from grants.models import (
     Tranche,
 )
 from grants.services.followup import condition_holds
+from portal.models import StatusChange
 
 Status = Application.Status
 
@@ -198,3 +205,140 @@ def overdue_reports(today):
     """The reports overdue on ``today`` (``GrantReport.objects.overdue``) by grant, with their
     grant and association."""
     return GrantReport.objects.overdue(today).select_related("grant__application__association")
+
+
+# --- The association's side ----------------------------------------------------------------
+
+
+def memberships_with_association(user) -> list[Membership]:
+    """The user's memberships with their association (1 query)."""
+    return list(Membership.objects.filter(user=user).select_related("association"))
+
+
+def is_member(association, user) -> bool:
+    """Whether the user is a member of the association (1 query)."""
+    return association.memberships.filter(user=user).exists()
+
+
+def associations_of(user):
+    """The associations the user is a member of, by French name."""
+    return Association.objects.filter(memberships__user=user).order_by("name_fr")
+
+
+def applications_of(associations) -> list[Application]:
+    """The associations' applications, most recently updated first, with association, call,
+    programme and domain, each with ``open_requests``: its unanswered requests for complements
+    (2 queries)."""
+    return list(
+        Application.objects.filter(association__in=associations)
+        .select_related(
+            "association", "call", "call__programme", "call_domain", "call_domain__domain"
+        )
+        .prefetch_related(
+            Prefetch(
+                "complement_requests",
+                ComplementRequest.objects.filter(answered_at=None),
+                to_attr="open_requests",
+            )
+        )
+        .order_by("-updated_at")
+    )
+
+
+def grants_of(associations) -> list[Grant]:
+    """The associations' grants, latest awarded first, with application and association."""
+    return list(
+        Grant.objects.filter(application__association__in=associations)
+        .select_related("application", "application__association")
+        .order_by("-awarded_on")
+    )
+
+
+def status_changes_by_application(applications) -> dict[int, list[StatusChange]]:
+    """The status changes of each application, oldest first, keyed by application id (1 query,
+    none without applications)."""
+    changes: dict[int, list[StatusChange]] = {application.pk: [] for application in applications}
+    if applications:
+        for change in StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Application),
+            object_id__in=list(changes),
+        ).order_by("at"):
+            changes[change.object_id].append(change)
+    return changes
+
+
+def accepting_calls_with_programme():
+    """The calls accepting applications now, with their programme."""
+    return Call.objects.accepting().select_related("programme")
+
+
+def public_calls_with_programme():
+    """The calls the public may see, with their programme."""
+    return Call.objects.public().select_related("programme")
+
+
+def application_submissions(application):
+    """The application's submitted versions, the latest first, with who submitted each."""
+    return application.submissions.select_related("submitted_by").order_by("-number")
+
+
+def application_grant(application) -> Grant | None:
+    """The application's grant, if it has one (1 query)."""
+    return Grant.objects.filter(application=application).first()
+
+
+def submissions_with_application():
+    """Submitted versions with who submitted them and their application."""
+    return ApplicationSubmission.objects.select_related("submitted_by", "application")
+
+
+def documents_with_association():
+    """Application documents with their application's association (for the read check)."""
+    return ApplicationDocument.objects.select_related("application__association")
+
+
+def complement_files_with_association():
+    """Files answering requests for complements with the application's association."""
+    return ComplementFile.objects.select_related("request__application__association")
+
+
+# --- Staff and reviewers -------------------------------------------------------------------
+
+
+def submitted_applications():
+    """Applications past the draft, with call, programme, association and domain."""
+    return Application.objects.select_related(
+        "call", "call__programme", "association", "call_domain__domain"
+    ).exclude(status=Application.Status.DRAFT)
+
+
+def review_assignments_of(user):
+    """The reviewer's assignments with the application's call and domain, by status then
+    application reference."""
+    return (
+        ReviewAssignment.objects.filter(reviewer=user)
+        .select_related("application__call", "application__call_domain__domain")
+        .order_by("status", "application__reference")
+    )
+
+
+def assignments_with_application():
+    """Review assignments with their application, its call and its association."""
+    return ReviewAssignment.objects.select_related(
+        "application", "application__call", "application__association"
+    )
+
+
+def minutes_with_call():
+    """Committee minutes with their call."""
+    return CommitteeMinutes.objects.select_related("call")
+
+
+def programmes():
+    """The programmes, by French name: the grant list's choices."""
+    return Programme.objects.order_by("name_fr")
+
+
+def regions():
+    """The regions: the grant list's choices."""
+    return Region.objects.all()

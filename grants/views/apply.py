@@ -6,14 +6,11 @@ also open for staff and the assigned reviewers.
 """
 
 import logging
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,9 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from associations.models import Association, Membership
-from calls.models import Call
-from grants import wizard
+from grants import selectors, wizard
 from grants.forms.apply import (
     ComplementAnswerForm,
     DocumentUploadForm,
@@ -34,9 +29,7 @@ from grants.models import (
     Application,
     ApplicationDocument,
     ApplicationSubmission,
-    ComplementFile,
     ComplementRequest,
-    Grant,
 )
 from grants.permissions.apply import can_read_files, member_application
 from grants.receipts import ensure_receipt, receipt_filename
@@ -44,7 +37,6 @@ from grants.services import apply as services
 from grants.services.apply import SubmissionRefused, WizardStep
 from portal.files import STORAGE_FAILED, serve_file, validate_upload, validate_upload_count
 from portal.forms import errors_as_messages
-from portal.models import StatusChange
 from portal.workflow import IllegalTransition, StaleState, history
 
 # --- Starting -------------------------------------------------------------------------------
@@ -54,8 +46,8 @@ from portal.workflow import IllegalTransition, StaleState, history
 @require_http_methods(["GET", "POST"])
 def start(request, call_pk):
     """Choose the association and the domain: the first step, which creates the draft."""
-    call = get_object_or_404(Call.objects.public().select_related("programme"), pk=call_pk)
-    memberships = list(Membership.objects.filter(user=request.user).select_related("association"))
+    call = get_object_or_404(selectors.public_calls_with_programme(), pk=call_pk)
+    memberships = selectors.memberships_with_association(request.user)
     if not call.is_accepting():
         messages.error(request, _("This call is not open for applications."))
         return redirect("calls:detail", call.programme.code, call.edition)
@@ -211,7 +203,7 @@ def document_upload(request, pk):
 
 def _readable_document(request, pk, document_pk) -> ApplicationDocument:
     document = get_object_or_404(
-        ApplicationDocument.objects.select_related("application__association"),
+        selectors.documents_with_association(),
         pk=document_pk,
         application_id=pk,
     )
@@ -239,7 +231,7 @@ def complement_file(request, pk, request_pk, file_pk):
     """A file sent with an answer to a request for complements: readable by whoever may read
     the application's documents; 404 for everyone else."""
     document = get_object_or_404(
-        ComplementFile.objects.select_related("request__application__association"),
+        selectors.complement_files_with_association(),
         pk=file_pk,
         request_id=request_pk,
         request__application_id=pk,
@@ -343,7 +335,7 @@ def withdraw(request, pk):
 def _version(request, pk, number) -> ApplicationSubmission:
     application = member_application(request, pk)
     return get_object_or_404(
-        ApplicationSubmission.objects.select_related("submitted_by", "application"),
+        selectors.submissions_with_application(),
         application=application,
         number=number,
     )
@@ -435,7 +427,7 @@ def complement(request, pk, request_pk):
 def application_detail(request, pk):
     application = member_application(request, pk)
     now = timezone.now()
-    submissions = application.submissions.select_related("submitted_by").order_by("-number")
+    submissions = selectors.application_submissions(application)
     return render(
         request,
         "grants/apply/detail.html",
@@ -443,13 +435,13 @@ def application_detail(request, pk):
             "application": application,
             "submissions": submissions,
             "history": history(application),
-            "complement_requests": application.complement_requests.prefetch_related("files"),
+            "complement_requests": selectors.complement_requests(application),
             "can_reopen": application.status == Application.Status.SUBMITTED
             and application.call.is_accepting(now),
             "can_withdraw": Application.Status.WITHDRAWN
             in Application.TRANSITIONS.get(application.status, ()),
             "now": now,
-            "grant": Grant.objects.filter(application=application).first(),
+            "grant": selectors.application_grant(application),
         },
     )
 
@@ -459,33 +451,10 @@ def application_detail(request, pk):
 def my_applications(request):
     """The association's dashboard: every application and grant of the user's associations,
     with their status history. Its queries do not grow with the number of rows."""
-    associations = Association.objects.filter(memberships__user=request.user).order_by("name_fr")
-    applications = list(
-        Application.objects.filter(association__in=associations)
-        .select_related(
-            "association", "call", "call__programme", "call_domain", "call_domain__domain"
-        )
-        .prefetch_related(
-            Prefetch(
-                "complement_requests",
-                ComplementRequest.objects.filter(answered_at=None),
-                to_attr="open_requests",
-            )
-        )
-        .order_by("-updated_at")
-    )
-    grants = list(
-        Grant.objects.filter(application__association__in=associations)
-        .select_related("application", "application__association")
-        .order_by("-awarded_on")
-    )
-    changes = defaultdict(list)
-    if applications:
-        for change in StatusChange.objects.filter(
-            content_type=ContentType.objects.get_for_model(Application),
-            object_id__in=[a.pk for a in applications],
-        ).order_by("at"):
-            changes[change.object_id].append(change)
+    associations = selectors.associations_of(request.user)
+    applications = selectors.applications_of(associations)
+    grants = selectors.grants_of(associations)
+    changes = selectors.status_changes_by_application(applications)
     for application in applications:
         application.changes = changes[application.pk]
     return render(
@@ -495,7 +464,7 @@ def my_applications(request):
             "associations": associations,
             "applications": applications,
             "grants": grants,
-            "open_calls": Call.objects.accepting().select_related("programme"),
+            "open_calls": selectors.accepting_calls_with_programme(),
             "now": timezone.now(),
         },
     )

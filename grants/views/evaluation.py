@@ -46,7 +46,7 @@ act = partial(perform, refused=REFUSED)
 
 
 def _call(pk) -> Call:
-    return get_object_or_404(Call.objects.public().select_related("programme"), pk=pk)
+    return get_object_or_404(selectors.public_calls_with_programme(), pk=pk)
 
 
 @login_required
@@ -95,9 +95,7 @@ def auto_assign(request, call_pk):
 
 def _staff_application(pk) -> Application:
     return get_object_or_404(
-        Application.objects.select_related(
-            "call", "call__programme", "association", "call_domain__domain"
-        ).exclude(status=Application.Status.DRAFT),
+        selectors.submitted_applications(),
         pk=pk,
     )
 
@@ -208,19 +206,13 @@ def consensus(request, pk):
 @require_GET
 def my_reviews(request):
     require(request, "grants.review")
-    assignments = (
-        ReviewAssignment.objects.filter(reviewer=request.user)
-        .select_related("application__call", "application__call_domain__domain")
-        .order_by("status", "application__reference")
-    )
+    assignments = selectors.review_assignments_of(request.user)
     return render(request, "grants/evaluation/my_reviews.html", {"assignments": assignments})
 
 
 def _assignment(request, pk) -> ReviewAssignment:
     return get_object_or_404(
-        ReviewAssignment.objects.select_related(
-            "application", "application__call", "application__association"
-        ),
+        selectors.assignments_with_application(),
         pk=pk,
         reviewer=request.user,
     )
@@ -412,7 +404,7 @@ def minutes_reopen(request, pk):
 @require_GET
 def minutes_pdf(request, pk):
     require(request, "grants.view_evaluation")
-    minutes = get_object_or_404(CommitteeMinutes.objects.select_related("call"), pk=pk)
+    minutes = get_object_or_404(selectors.minutes_with_call(), pk=pk)
     filename = f"pv-{minutes.call.programme.code}-{minutes.call.edition}-{minutes.number}.pdf"
     if minutes.pdf:
         return serve_file(

@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from associations.models import Region
-from calls.models import Programme
 from grants import selectors
 from grants.columns import GRANTS
 from grants.conventions import convention_pdf
@@ -66,8 +64,8 @@ def grant_list(request):
         context=lambda grants: {
             "status": filterset.chosen["status"],
             "statuses": Grant.Status.choices,
-            "programmes": Programme.objects.order_by("name_fr"),
-            "regions": Region.objects.all(),
+            "programmes": selectors.programmes(),
+            "regions": selectors.regions(),
             "totals": selectors.grant_totals(grants),
             **_overdue_panel(timezone.localdate()),
         },
@@ -200,7 +198,7 @@ def report(request, pk, report_pk):
     """The association writes and sends its report; everyone who may read the grant reads it."""
     grant = readable_grant(request, pk)
     report = get_object_or_404(GrantReport, pk=report_pk, grant=grant)
-    is_member = grant.application.association.memberships.filter(user=request.user).exists()
+    is_member = selectors.is_member(grant.application.association, request.user)
     editable = is_member and report.status in {
         GrantReport.Status.EXPECTED,
         GrantReport.Status.CORRECTIONS,
