@@ -34,6 +34,11 @@ def programmes():
     return Programme.objects.order_by("name_fr")
 
 
+def first_call_of(calls, programme: str) -> Call | None:
+    """The earliest of ``calls`` in the programme (by code), or None (1 query)."""
+    return calls.filter(programme__code=programme).order_by("year").first()
+
+
 def published_calls():
     """The calls other than drafts, with their programme: the dashboard's editions."""
     return Call.objects.select_related("programme").exclude(status=Call.Status.DRAFT)

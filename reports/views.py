@@ -109,7 +109,7 @@ def dashboard(request):
             )
         else:
             if not edition:
-                first = calls.filter(programme__code=programme).order_by("year").first()
+                first = selectors.first_call_of(calls, programme)
                 edition = first.edition if first else ""
             if edition:
                 bilan = build_bilan(
