@@ -430,7 +430,13 @@ def _run(journey, expect, run: Run) -> None:  # noqa: PLR0912 - one story, told 
         click_and_wait(staff, form_of(staff, "/affectation/").locator("button"))
         said(staff)
         go(staff, instruction_url)
-        assigned = staff.locator("main section").nth(1).locator("ul.list-group > li")
+        # the reviews' section by its heading, not its position (other sections nest in main)
+        reviews = staff.locator(
+            "main section",
+            has=staff.get_by_role("heading", name="Évaluations", exact=True, level=2),
+        )
+        expect(reviews).to_have_count(1)
+        assigned = reviews.locator("ul.list-group > li", has=staff.locator("strong"))
         expect(assigned).to_have_count(2)
 
     with journey.doing("reviewers declare and score"):
