@@ -16,9 +16,12 @@ STALE_SECONDS = 4  # a bilan's worker silent this long is taken for dead
 
 
 def pytest_collection_modifyitems(items):
+    # This hook sees every collected test, not only this folder's: mark only the fault tests.
+    here = Path(__file__).parent
     for item in items:
-        # real workers and processes: never run eagerly in the test's process
-        item.add_marker(pytest.mark.celery)
+        if here in Path(item.fspath).parents:
+            # real workers and processes: never run eagerly in the test's process
+            item.add_marker(pytest.mark.celery)
 
 
 @pytest.fixture
