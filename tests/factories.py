@@ -39,6 +39,7 @@ from grants.models import (
     Score,
     Tranche,
 )
+from integrity.models import Signal
 from portal.models import ImportJob, User
 from portal.roles import Role
 from privacy.models import ErasureRequest
@@ -402,3 +403,12 @@ class ErasureRequestFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     email = factory.SelfAttribute("user.email")
+
+
+class SignalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signal
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = Signal.Kind.SHARED_RIB
+    key = factory.Sequence(lambda n: f"association:{n}")
