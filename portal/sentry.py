@@ -92,6 +92,17 @@ def scrub(event: dict, hint: dict | None = None) -> dict:
     return _scrub(event)
 
 
+# Cache and Redis breadcrumbs name their keys, and a session's key is its cookie.
+BREADCRUMB_CATEGORIES_DROPPED = frozenset({"redis", "cache", "django.cache"})
+
+
+def drop_breadcrumb(crumb: dict, hint: dict | None = None) -> dict | None:
+    """``before_breadcrumb``: no cache or Redis command (their keys hold session cookies)."""
+    if crumb.get("category") in BREADCRUMB_CATEGORIES_DROPPED:
+        return None
+    return crumb
+
+
 def init(dsn: str, **options: Any) -> bool:
     """Start the SDK with the Django and Celery integrations; nothing without a DSN."""
     if not dsn:
@@ -105,6 +116,7 @@ def init(dsn: str, **options: Any) -> bool:
         integrations=[DjangoIntegration(), CeleryIntegration()],
         send_default_pii=False,
         before_send=scrub,
+        before_breadcrumb=drop_breadcrumb,
         max_request_body_size="never",  # forms hold identities and RIBs
         **options,
     )
