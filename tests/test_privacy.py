@@ -116,7 +116,7 @@ def test_every_form_collecting_personal_data_shows_the_notice(client, member):
     grant = GrantFactory(application__association=association)
     report = GrantReportFactory(grant=grant)
     invitation = Invitation.objects.create(
-        association=MembershipFactory().association, email=member.email, token="tok-h16"
+        association=MembershipFactory().association, email=member.email, token="tok-invitation"
     )
     client.force_login(member)
     pages = [
